@@ -1,0 +1,189 @@
+import { z } from 'zod';
+import { DomainError, DuplicateKeyError, notFound } from '../errors.js';
+import { mapPage, ascendingPage, type Page, type PageArgs } from '../pagination.js';
+import type { AccountDoc, Actor } from '../ports/documents.js';
+import type { Clock } from '../ports/runtime.port.js';
+import type { Store, StoreTx } from '../ports/store.port.js';
+import { emailAddress, entityId, parseInput, reasonText } from '../validation.js';
+import { toAccount, type Account } from './account.types.js';
+
+export interface AccountServiceOptions {
+  store: Store;
+  clock: Clock;
+}
+
+const identity = z.object({ subject: z.string().trim().min(1).max(255), email: emailAddress });
+const statusChange = z.object({ accountId: entityId, reason: reasonText });
+
+const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export class AccountService {
+  private readonly store: Store;
+  private readonly clock: Clock;
+
+  constructor(options: AccountServiceOptions) {
+    this.store = options.store;
+    this.clock = options.clock;
+  }
+
+  /**
+   * First sight of a signed-in user creates the account; concurrent first requests converge on one
+   * account (the unique indexes decide, and the loser reads the winner's document). An account that
+   * support created by email is linked to the subject on first sign-in.
+   */
+  async findOrCreateBySubject(input: { subject: string; email: string }): Promise<Account> {
+    const { subject, email } = parseInput(identity, input);
+    const accounts = this.store.collection('accounts');
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const bySubject = await accounts.findOne({ authSubject: subject });
+      if (bySubject) return toAccount(bySubject);
+      const now = this.clock.now();
+      try {
+        const byEmail = await accounts.findOne({ email });
+        if (byEmail?.authSubject) {
+          throw new DomainError('CONFLICT', 'this email belongs to another sign-in identity', { email });
+        }
+        if (byEmail) {
+          const linked = await accounts.updateOne(
+            { _id: byEmail._id, authSubject: { $exists: false } },
+            { $set: { authSubject: subject, updatedAt: now } },
+          );
+          if (linked) return toAccount(linked);
+          continue;
+        }
+        const doc = this.newAccount(email, now);
+        doc.authSubject = subject;
+        await accounts.insertOne(doc);
+        return toAccount(doc);
+      } catch (error) {
+        if (!(error instanceof DuplicateKeyError)) throw error;
+      }
+    }
+    throw new DomainError('CONFLICT', 'could not create the account; try again');
+  }
+
+  /** Support-side creation (e.g. credits for someone who has not signed in yet). */
+  async findOrCreateByEmail(rawEmail: string): Promise<Account> {
+    const email = parseInput(emailAddress, rawEmail);
+    const accounts = this.store.collection('accounts');
+    const existing = await accounts.findOne({ email });
+    if (existing) return toAccount(existing);
+    try {
+      const doc = this.newAccount(email, this.clock.now());
+      await accounts.insertOne(doc);
+      return toAccount(doc);
+    } catch (error) {
+      if (!(error instanceof DuplicateKeyError)) throw error;
+      return this.getByEmail(email);
+    }
+  }
+
+  async getById(id: string): Promise<Account> {
+    const doc = await this.store.collection('accounts').findOne({ _id: parseInput(entityId, id) });
+    if (!doc) throw notFound('account', { id });
+    return toAccount(doc);
+  }
+
+  async findByEmail(rawEmail: string): Promise<Account | null> {
+    const doc = await this.store.collection('accounts').findOne({ email: parseInput(emailAddress, rawEmail) });
+    return doc ? toAccount(doc) : null;
+  }
+
+  async getByEmail(rawEmail: string): Promise<Account> {
+    const account = await this.findByEmail(rawEmail);
+    if (!account) throw notFound('account', { email: rawEmail.trim().toLowerCase() });
+    return account;
+  }
+
+  async findByDiscordUserId(discordUserId: string): Promise<Account | null> {
+    const doc = await this.store.collection('accounts').findOne({ discordUserId: parseInput(entityId, discordUserId) });
+    return doc ? toAccount(doc) : null;
+  }
+
+  async getMany(ids: readonly string[]): Promise<Map<string, Account>> {
+    const docs = await this.store.collection('accounts').find({ _id: { $in: [...ids] } });
+    return new Map(docs.map((d) => [d._id, toAccount(d)]));
+  }
+
+  /** Email-prefix search, ordered by email. */
+  async search(prefix: string | null | undefined, args: PageArgs): Promise<Page<Account>> {
+    const p = (prefix ?? '').trim().toLowerCase();
+    if (p.length > 254) throw new DomainError('BAD_USER_INPUT', 'search: must be at most 254 characters');
+    const filter = p ? { email: { $regex: `^${escapeRegex(p)}` } } : {};
+    return mapPage(await ascendingPage(this.store.collection('accounts'), filter, 'email', args), toAccount);
+  }
+
+  /** Links a Discord user to an account (one Discord user per account). Audited. */
+  async linkDiscordUser(input: { accountId: string; discordUserId: string; actor: Actor }): Promise<Account> {
+    const accountId = parseInput(entityId, input.accountId);
+    const discordUserId = parseInput(entityId, input.discordUserId);
+    try {
+      return await this.store.transaction(async (tx) => {
+        const now = this.clock.now();
+        const doc = await tx
+          .collection('accounts')
+          .updateOne({ _id: accountId }, { $set: { discordUserId, updatedAt: now } });
+        if (!doc) throw notFound('account', { id: accountId });
+        await this.audit(tx, input.actor, 'account.link_discord', doc, { discordUserId });
+        return toAccount(doc);
+      });
+    } catch (error) {
+      if (error instanceof DuplicateKeyError)
+        throw new DomainError('CONFLICT', 'that Discord user is already linked to another account', { discordUserId });
+      throw error;
+    }
+  }
+
+  async freeze(input: { accountId: string; reason: string; actor: Actor }): Promise<Account> {
+    return this.setStatus(input, 'frozen');
+  }
+
+  async unfreeze(input: { accountId: string; reason: string; actor: Actor }): Promise<Account> {
+    return this.setStatus(input, 'active');
+  }
+
+  private async setStatus(
+    input: { accountId: string; reason: string; actor: Actor },
+    status: AccountDoc['status'],
+  ): Promise<Account> {
+    const { accountId, reason } = parseInput(statusChange, input);
+    return this.store.transaction(async (tx) => {
+      const doc = await tx
+        .collection('accounts')
+        .updateOne({ _id: accountId }, { $set: { status, updatedAt: this.clock.now() } });
+      if (!doc) throw notFound('account', { id: accountId });
+      await this.audit(tx, input.actor, status === 'frozen' ? 'account.freeze' : 'account.unfreeze', doc, { reason });
+      return toAccount(doc);
+    });
+  }
+
+  private async audit(
+    tx: StoreTx,
+    actor: Actor,
+    action: string,
+    doc: AccountDoc,
+    details: { reason?: string } & Record<string, unknown>,
+  ): Promise<void> {
+    await tx.collection('auditLog').insertOne({
+      _id: this.store.newId(),
+      actor,
+      action,
+      target: { type: 'account', id: doc._id },
+      reason: details.reason,
+      details,
+      createdAt: this.clock.now(),
+    });
+  }
+
+  private newAccount(email: string, now: Date): AccountDoc {
+    return {
+      _id: this.store.newId(),
+      email,
+      balance: 0,
+      reserved: 0,
+      status: 'active',
+      createdAt: now,
+      updatedAt: now,
+    };
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * Persistence shapes of every collection (DESIGN.md "Data model"). Plain data only: ids are strings,
+ * times are Dates, money amounts are integers (credits, or minor currency units).
+ */
+export type ActorType = 'user' | 'support' | 'admin' | 'service' | 'system' | 'stripe' | 'discord';
+export interface Actor {
+  type: ActorType;
+  id: string;
+  name?: string;
+}
+
+export type AccountStatus = 'active' | 'frozen';
+export interface AccountDoc {
+  _id: string;
+  email: string;
+  authSubject?: string;
+  discordUserId?: string;
+  stripeCustomerId?: string;
+  balance: number;
+  reserved: number;
+  status: AccountStatus;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const LEDGER_KINDS = [
+  'purchase',
+  'spend',
+  'reservation',
+  'release',
+  'refund_clawback',
+  'dispute_clawback',
+  'adjustment',
+  'bonus',
+] as const;
+export type LedgerKind = (typeof LEDGER_KINDS)[number];
+export type SourceType = 'stripe' | 'support' | 'analysis' | 'system';
+
+export interface LedgerEntryDoc {
+  _id: string;
+  accountId: string;
+  /** Signed change of the balance; 0 for reservation/release entries (they move `reserved`). */
+  amount: number;
+  balanceAfter: number;
+  reservedAfter: number;
+  kind: LedgerKind;
+  source: { type: SourceType; ref?: string };
+  actor: Actor;
+  reason: string;
+  idempotencyKey: string;
+  /** Canonical description of the request, compared when the idempotency key is replayed. */
+  fingerprint: string;
+  reservationId?: string;
+  createdAt: Date;
+}
+
+export type ReservationStatus = 'held' | 'captured' | 'released';
+export interface ReservationDoc {
+  _id: string;
+  accountId: string;
+  amount: number;
+  status: ReservationStatus;
+  reason: string;
+  source: { type: SourceType; ref?: string };
+  actor: Actor;
+  idempotencyKey: string;
+  ledgerEntryId: string;
+  settledEntryId?: string;
+  createdAt: Date;
+  settledAt?: Date;
+}
+
+export interface ProcessedEventDoc {
+  _id: string;
+  source: 'stripe';
+  eventId: string;
+  type: string;
+  receivedAt: Date;
+  outcome: string;
+  ledgerEntryId?: string;
+}
+
+export type PurchaseStatus = 'open' | 'paid' | 'failed' | 'expired' | 'refunded' | 'partially_refunded' | 'disputed';
+export interface PurchaseDoc {
+  _id: string;
+  checkoutSessionId: string;
+  accountId: string;
+  packageId: string;
+  credits: number;
+  amountTotal: number;
+  currency: string;
+  status: PurchaseStatus;
+  creditsGranted: number;
+  creditsClawedBack: number;
+  clawbackShortfall: number;
+  amountRefunded: number;
+  paymentIntentId?: string;
+  chargeId?: string;
+  disputeId?: string;
+  grantEntryId?: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface WebhookFailureDoc {
+  _id: string;
+  eventId: string;
+  type: string;
+  error: string;
+  attempts: number;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  resolvedAt?: Date;
+}
+
+export interface AuditLogDoc {
+  _id: string;
+  actor: Actor;
+  action: string;
+  target: { type: string; id: string };
+  balanceBefore?: number;
+  balanceAfter?: number;
+  amount?: number;
+  reason?: string;
+  ledgerEntryId?: string;
+  details?: Record<string, unknown>;
+  createdAt: Date;
+}
+
+export interface JobLockDoc {
+  _id: string;
+  holder: string;
+  acquiredAt: Date;
+  expiresAt: Date;
+}
+
+export interface JobRunDoc {
+  _id: string;
+  job: string;
+  holder: string;
+  startedAt: Date;
+  finishedAt?: Date;
+  durationMs?: number;
+  outcome: 'running' | 'succeeded' | 'failed' | 'skipped';
+  error?: string;
+  summary?: Record<string, unknown>;
+}
+
+export interface AnalysisDoc {
+  _id: string;
+  accountId: string;
+  idempotencyKey: string;
+  fingerprint: string;
+  input: Record<string, unknown>;
+  result?: Record<string, unknown>;
+  narrative?: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  error?: string;
+  reservationId?: string;
+  creditsCharged: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Every collection the Store holds, by name. */
+export interface Collections {
+  accounts: AccountDoc;
+  ledgerEntries: LedgerEntryDoc;
+  reservations: ReservationDoc;
+  processedEvents: ProcessedEventDoc;
+  purchases: PurchaseDoc;
+  webhookFailures: WebhookFailureDoc;
+  auditLog: AuditLogDoc;
+  jobLocks: JobLockDoc;
+  jobRuns: JobRunDoc;
+  analyses: AnalysisDoc;
+}
+export type CollectionName = keyof Collections;

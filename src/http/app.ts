@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from '../domain/ports/runtime.port.js';
+import type { Store } from '../domain/ports/store.port.js';
+import { createMetrics, type Metrics } from './metrics.js';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    id: string;
+  }
+}
+
+export interface HttpAppOptions {
+  logger: Logger;
+  store: Store;
+  /** Each feature (GraphQL, Stripe webhook, Discord interactions) mounts its own routes. */
+  mounts?: ReadonlyArray<(app: Express) => void>;
+  metrics?: Metrics;
+}
+
+/**
+ * The one express app of an API process. No global body parser: each route parses what it needs
+ * (the Stripe webhook needs the raw bytes to check the signature).
+ */
+export function createHttpApp(options: HttpAppOptions): Express {
+  const { logger, store } = options;
+  const { registry, httpRequests } = options.metrics ?? createMetrics();
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const incoming = req.header('x-request-id');
+    req.id = incoming && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
+    res.setHeader('x-request-id', req.id);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const route = req.route
+        ? String((req.route as { path: string }).path)
+        : req.path.split('/').slice(0, 2).join('/') || '/';
+      httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+      logger.debug(
+        {
+          reqId: req.id,
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        },
+        'http request',
+      );
+    });
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', database: store.kind });
+  });
+
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await store.ping();
+      res.json({ status: 'ready', database: store.kind, detail: store.description });
+    } catch (error) {
+      logger.warn({ err: error }, 'readiness check failed');
+      res.status(503).json({ status: 'unavailable', database: store.kind });
+    }
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+
+  for (const mount of options.mounts ?? []) mount(app);
+
+  app.use((req: Request, res: Response) => {
+    res.status(404).json({ error: 'not found', path: req.path });
+  });
+
+  // Express 5 forwards rejected promises here. Body-parser errors carry a status (400/413).
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = (error as { status?: number }).status;
+    if (status && status >= 400 && status < 500) {
+      res.status(status).json({ error: (error as Error).message, requestId: req.id });
+      return;
+    }
+    logger.error({ err: error, reqId: req.id }, 'unhandled HTTP error');
+    res.status(500).json({ error: 'internal error', requestId: req.id });
+  });
+
+  return app;
+}

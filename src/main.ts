@@ -1,0 +1,117 @@
+import 'reflect-metadata';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { systemClock, type Clock, type Logger } from './domain/ports/runtime.port.js';
+import type { Store } from './domain/ports/store.port.js';
+import { createHttpApp } from './http/app.js';
+import { createLogger } from './logger.js';
+import { buildServices, type Services } from './services.js';
+import { MEMORY_BANNER, openStore } from './store/open-store.js';
+
+export interface StartOptions {
+  config: Config;
+  store: Store;
+  logger?: Logger;
+  clock?: Clock;
+}
+
+export interface RunningService {
+  url: string;
+  port: number;
+  services: Services;
+  store: Store;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: the only place that knows concrete classes. Builds the services on the
+ * given store and starts the roles of PROCESS_ROLES (the API listens on HOST:PORT; port 0 picks a
+ * free one, which tests use).
+ */
+export async function startService(options: StartOptions): Promise<RunningService> {
+  const { config, store } = options;
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const clock = options.clock ?? systemClock;
+  const services = buildServices({ config, store, clock, logger });
+  const stops: Array<() => Promise<void>> = [];
+
+  let url = '';
+  let port = 0;
+  if (config.PROCESS_ROLES.includes('api')) {
+    const app = createHttpApp({ logger, store });
+    const server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+      s.once('error', reject);
+    });
+    port = (server.address() as AddressInfo).port;
+    const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
+    url = `http://${host}:${port}`;
+    stops.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+  }
+
+  return {
+    url,
+    port,
+    services,
+    store,
+    close: async () => {
+      for (const stop of stops.reverse()) await stop();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Refusing to start: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const opened = await openStore(config, logger);
+  if (opened.choice === 'memory') process.stderr.write(`\n${MEMORY_BANNER}\n\n`);
+  const running = await startService({ config, store: opened.store, logger });
+  logger.info(
+    { url: running.url, roles: config.PROCESS_ROLES, database: opened.choice, env: config.NODE_ENV },
+    `noi-credits listening on ${running.url} (database: ${opened.choice})`,
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 15_000).unref();
+    try {
+      await running.close();
+      await opened.stop();
+      clearTimeout(force);
+      logger.info({}, 'stopped cleanly');
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'unclean shutdown');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`Start-up failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,295 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { ObjectId } from 'bson';
+import { DuplicateKeyError } from '../../domain/errors.js';
+import type { CollectionName, Collections } from '../../domain/ports/documents.js';
+import { INDEXES } from '../../domain/ports/indexes.js';
+import type {
+  BaseDoc,
+  CollectionPort,
+  Filter,
+  FindOptions,
+  IndexSpec,
+  Sort,
+  Store,
+  StoreTx,
+  Update,
+} from '../../domain/ports/store.port.js';
+import { FaultInjector, type WriteOp } from '../faults.js';
+import { applyUpdate, cloneValue, equalityFields, getPath, matches, sortDocs, validateUpdate } from '../query.js';
+import { Mutex } from './mutex.js';
+import { Table, indexKey } from './table.js';
+
+type Doc = Record<string, unknown> & { _id: string };
+
+/**
+ * The reference engine. Transactions are serialisable because they run one at a time (a FIFO
+ * mutex); each buffers its writes in an overlay that only `commit` applies, synchronously, so
+ * nobody ever sees half of one. Unique indexes are checked at write time against committed data
+ * plus the overlay, and a duplicate-key error aborts the transaction as it does on MongoDB.
+ */
+export class MemoryStore implements Store {
+  readonly kind = 'memory' as const;
+  readonly description = 'in-memory reference engine (data is not persisted)';
+  readonly faults = new FaultInjector();
+  private readonly tables = new Map<string, Table>();
+  private readonly mutex = new Mutex();
+  private readonly active = new AsyncLocalStorage<MemoryTx>();
+  private closed = false;
+
+  table(name: string): Table {
+    let t = this.tables.get(name);
+    if (!t) {
+      t = new Table(INDEXES[name as CollectionName] ?? []);
+      this.tables.set(name, t);
+    }
+    return t;
+  }
+
+  /** Names of every collection that holds or has held documents. */
+  collectionNames(): string[] {
+    return [...this.tables.keys()];
+  }
+
+  indexSpecs(name: string): IndexSpec[] {
+    return [...this.table(name).indexes.values()].map((i) => i.spec);
+  }
+
+  collection<N extends CollectionName>(name: N): CollectionPort<Collections[N]> {
+    return new MemoryCollection<Collections[N]>(this, name, null);
+  }
+
+  async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    this.assertOpen();
+    if (this.active.getStore()) throw new Error('nested transaction: pass the open tx down instead');
+    return this.mutex.run(async () => {
+      const tx = new MemoryTx(this);
+      try {
+        const result = await this.active.run(tx, () => fn(tx));
+        tx.commit();
+        return result;
+      } finally {
+        tx.finish();
+      }
+    });
+  }
+
+  /** Used by single writes outside a transaction: they take the same lock. */
+  async autoCommit<T>(fn: (tx: MemoryTx) => Promise<T>): Promise<T> {
+    if (this.active.getStore()) throw new Error('store.collection() write inside a transaction: use tx.collection()');
+    return this.transaction((tx) => fn(tx as MemoryTx));
+  }
+
+  newId(): string {
+    return new ObjectId().toHexString();
+  }
+
+  async ping(): Promise<void> {
+    this.assertOpen();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('memory store is closed');
+  }
+}
+
+export class MemoryTx implements StoreTx {
+  private readonly writes = new Map<string, Map<string, Doc | null>>();
+  private readonly uniq = new Map<string, Map<string, string>>();
+  private state: 'open' | 'aborted' | 'done' = 'open';
+
+  constructor(private readonly store: MemoryStore) {}
+
+  collection<N extends CollectionName>(name: N): CollectionPort<Collections[N]> {
+    return new MemoryCollection<Collections[N]>(this.store, name, this);
+  }
+
+  assertUsable(): void {
+    if (this.state === 'aborted') throw new Error('transaction aborted by an earlier write error');
+    if (this.state === 'done') throw new Error('transaction already finished');
+  }
+
+  /** Current version of every candidate document, as this transaction sees it. */
+  *view(name: string, filter: Filter): Generator<Doc> {
+    const table = this.store.table(name);
+    const overlay = this.writes.get(name);
+    for (const id of table.candidates(filter)) {
+      const doc = overlay?.has(id) ? overlay.get(id) : table.docs.get(id);
+      if (doc && matches(doc, filter)) yield doc;
+    }
+    if (overlay) for (const [id, doc] of overlay) if (doc && !table.docs.has(id) && matches(doc, filter)) yield doc;
+  }
+
+  current(name: string, id: string): Doc | undefined {
+    const overlay = this.writes.get(name);
+    if (overlay?.has(id)) return overlay.get(id) ?? undefined;
+    return this.store.table(name).docs.get(id);
+  }
+
+  write(name: string, id: string, doc: Doc | null, op: WriteOp): void {
+    this.assertUsable();
+    this.store.faults.beforeWrite(name, op);
+    const table = this.store.table(name);
+    const prev = this.current(name, id);
+    for (const { spec } of table.indexes.values()) {
+      if (!spec.unique) continue;
+      const mine = this.uniqMap(name, spec.name);
+      const oldKey = prev ? indexKey(prev, spec) : null;
+      if (oldKey !== null && mine.get(oldKey) === id) mine.delete(oldKey);
+      if (!doc) continue;
+      const key = indexKey(doc, spec);
+      if (key === null) continue;
+      const clash = [mine.get(key), ...table.idsWithKey(spec.name, key)].find((other) => {
+        if (other === undefined || other === id) return false;
+        const theirs = this.current(name, other);
+        return theirs !== undefined && indexKey(theirs, spec) === key;
+      });
+      if (clash !== undefined) {
+        const fields = Object.keys(spec.keys).map((f) => [f, getPath(doc, f)]);
+        throw this.abortWith(new DuplicateKeyError(name, spec.name, Object.fromEntries(fields)));
+      }
+      mine.set(key, id);
+    }
+    let overlay = this.writes.get(name);
+    if (!overlay) this.writes.set(name, (overlay = new Map()));
+    overlay.set(id, doc);
+  }
+
+  /** A write error aborts the whole transaction, as on MongoDB. */
+  abortWith(error: Error): Error {
+    this.state = 'aborted';
+    return error;
+  }
+
+  private uniqMap(name: string, index: string): Map<string, string> {
+    const k = `${name}\u0000${index}`;
+    let m = this.uniq.get(k);
+    if (!m) this.uniq.set(k, (m = new Map()));
+    return m;
+  }
+
+  commit(): void {
+    this.assertUsable();
+    for (const [name, overlay] of this.writes) {
+      const table = this.store.table(name);
+      for (const [id, doc] of overlay) {
+        if (doc) table.put(doc);
+        else table.remove(id);
+      }
+    }
+  }
+
+  finish(): void {
+    this.state = 'done';
+  }
+}
+
+class MemoryCollection<T extends BaseDoc> implements CollectionPort<T> {
+  constructor(
+    private readonly store: MemoryStore,
+    private readonly name: string,
+    private readonly tx: MemoryTx | null,
+  ) {}
+
+  /** Reads: inside a transaction through its overlay, outside it straight from committed data. */
+  private read(filter: Filter): Doc[] {
+    if (this.tx) {
+      this.tx.assertUsable();
+      return [...this.tx.view(this.name, filter)];
+    }
+    const table = this.store.table(this.name);
+    const out: Doc[] = [];
+    for (const id of table.candidates(filter)) {
+      const doc = table.docs.get(id);
+      if (doc && matches(doc, filter)) out.push(doc);
+    }
+    return out;
+  }
+
+  private writeTx<R>(fn: (tx: MemoryTx) => R): Promise<R> {
+    if (this.tx) return Promise.resolve().then(() => fn(this.tx as MemoryTx));
+    return this.store.autoCommit(async (tx) => fn(tx));
+  }
+
+  async insertOne(doc: T): Promise<void> {
+    await this.insertMany([doc]);
+  }
+
+  async insertMany(docs: readonly T[]): Promise<void> {
+    await this.writeTx((tx) => {
+      for (const d of docs) {
+        const doc = cloneValue(d) as unknown as Doc;
+        if (typeof doc._id !== 'string' || doc._id === '') throw new Error('insert needs a string _id');
+        if (tx.current(this.name, doc._id))
+          throw tx.abortWith(new DuplicateKeyError(this.name, '_id_', { _id: doc._id }));
+        tx.write(this.name, doc._id, doc, 'insert');
+      }
+    });
+  }
+
+  async findOne(filter: Filter, options: { sort?: Sort } = {}): Promise<T | null> {
+    const [first] = await this.find(filter, { ...options, limit: 1 });
+    return first ?? null;
+  }
+
+  async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
+    let docs = this.read(filter);
+    docs = sortDocs(docs, options.sort);
+    const start = options.skip ?? 0;
+    const end = options.limit ? start + options.limit : undefined;
+    return docs.slice(start, end).map((d) => cloneValue(d) as unknown as T);
+  }
+
+  async count(filter: Filter = {}): Promise<number> {
+    return this.read(filter).length;
+  }
+
+  async updateOne(filter: Filter, update: Update, options: { upsert?: boolean } = {}): Promise<T | null> {
+    validateUpdate(update);
+    return this.writeTx((tx) => {
+      const [target] = [...tx.view(this.name, filter)];
+      if (target) {
+        const next = applyUpdate(target, update, false) as Doc;
+        next._id = target._id;
+        tx.write(this.name, target._id, next, 'update');
+        return cloneValue(next) as unknown as T;
+      }
+      if (!options.upsert) return null;
+      const base = { ...equalityFields(filter) } as Doc;
+      const created = applyUpdate(base, update, true) as Doc;
+      if (typeof created._id !== 'string') created._id = this.store.newId();
+      tx.write(this.name, created._id, created, 'insert');
+      return cloneValue(created) as unknown as T;
+    });
+  }
+
+  async deleteOne(filter: Filter): Promise<boolean> {
+    return this.writeTx((tx) => {
+      const [target] = [...tx.view(this.name, filter)];
+      if (!target) return false;
+      tx.write(this.name, target._id, null, 'delete');
+      return true;
+    });
+  }
+
+  async deleteMany(filter: Filter): Promise<number> {
+    return this.writeTx((tx) => {
+      const targets = [...tx.view(this.name, filter)];
+      for (const t of targets) tx.write(this.name, t._id, null, 'delete');
+      return targets.length;
+    });
+  }
+
+  async sumBy(groupField: string, valueField: string, filter: Filter = {}): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (const doc of this.read(filter)) {
+      const key = String(getPath(doc, groupField));
+      const v = getPath(doc, valueField);
+      out.set(key, (out.get(key) ?? 0) + (typeof v === 'number' ? v : 0));
+    }
+    return out;
+  }
+}

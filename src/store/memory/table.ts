@@ -1,0 +1,98 @@
+import type { IndexSpec } from '../../domain/ports/store.port.js';
+import { getPath } from '../query.js';
+
+type Doc = Record<string, unknown> & { _id: string };
+
+/** Index key of a document as a string; null when a sparse index leaves the document out. */
+export function indexKey(doc: Doc, spec: IndexSpec): string | null {
+  const fields = Object.keys(spec.keys);
+  const values = fields.map((f) => getPath(doc, f));
+  if (spec.sparse && values.every((v) => v === undefined)) return null;
+  return values.map(keyPart).join('\u0000');
+}
+
+function keyPart(v: unknown): string {
+  if (v === undefined || v === null) return 'n';
+  if (typeof v === 'string') return `s:${v}`;
+  if (typeof v === 'number') return `d:${v}`;
+  if (typeof v === 'boolean') return `b:${v}`;
+  if (v instanceof Date) return `t:${v.getTime()}`;
+  if (typeof v === 'object') return `o:${String(v) === '[object Object]' ? JSON.stringify(v) : String(v)}`;
+  return `x:${String(v)}`;
+}
+
+/**
+ * One committed collection: documents in insertion order plus a map per index (unique indexes map a
+ * key to one id; every index also serves equality look-ups on its fields).
+ */
+export class Table {
+  readonly docs = new Map<string, Doc>();
+  readonly indexes: Map<string, { spec: IndexSpec; map: Map<string, Set<string>> }>;
+
+  constructor(specs: readonly IndexSpec[]) {
+    this.indexes = new Map(specs.map((spec) => [spec.name, { spec, map: new Map() }]));
+  }
+
+  put(doc: Doc): void {
+    this.unindex(doc._id);
+    this.docs.set(doc._id, doc); // an existing id keeps its place in natural order
+
+    for (const { spec, map } of this.indexes.values()) {
+      const key = indexKey(doc, spec);
+      if (key === null) continue;
+      const set = map.get(key) ?? new Set<string>();
+      set.add(doc._id);
+      map.set(key, set);
+    }
+  }
+
+  remove(id: string): void {
+    this.unindex(id);
+    this.docs.delete(id);
+  }
+
+  private unindex(id: string): void {
+    const old = this.docs.get(id);
+    if (!old) return;
+    for (const { spec, map } of this.indexes.values()) {
+      const key = indexKey(old, spec);
+      if (key === null) continue;
+      const set = map.get(key);
+      set?.delete(id);
+      if (set && set.size === 0) map.delete(key);
+    }
+  }
+
+  idsWithKey(indexName: string, key: string): ReadonlySet<string> {
+    return this.indexes.get(indexName)?.map.get(key) ?? new Set();
+  }
+
+  /**
+   * Candidate ids for a filter: an index whose every field is a plain equality in the filter
+   * narrows the scan; otherwise every document is a candidate. Callers still run the full matcher.
+   */
+  candidates(filter: Record<string, unknown>): Iterable<string> {
+    const id = filter._id;
+    if (typeof id === 'string') return this.docs.has(id) ? [id] : [];
+    for (const { spec, map } of this.indexes.values()) {
+      const fields = Object.keys(spec.keys);
+      const plain = fields.every((f) => isPlainEquality(filter[f]));
+      if (!plain) continue;
+      const probe = { _id: '' } as Doc;
+      for (const f of fields) setDotted(probe, f, filter[f]);
+      const key = indexKey(probe, { ...spec, sparse: false });
+      return key === null ? [] : [...(map.get(key) ?? [])];
+    }
+    return this.docs.keys();
+  }
+}
+
+const isPlainEquality = (v: unknown): boolean =>
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v instanceof Date;
+
+function setDotted(doc: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let cur = doc;
+  for (const p of parts.slice(0, -1)) cur = (cur[p] ??= {}) as Record<string, unknown>;
+  cur[parts[parts.length - 1] as string] = value;
+}
