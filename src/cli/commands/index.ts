@@ -1,0 +1,8 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../cli-context.js';
+import { registerVerifyLedgerCommand } from './verify-ledger.command.js';
+
+/** Every CLI command, one file each; add a line here when adding one. */
+export function registerCommands(program: Command, ctx: CliContext): void {
+  registerVerifyLedgerCommand(program, ctx);
+}

@@ -1,0 +1,65 @@
+import 'reflect-metadata';
+import { Command, CommanderError } from 'commander';
+import { loadConfig, type Config } from '../config.js';
+import { DomainError } from '../domain/errors.js';
+import { systemClock } from '../domain/ports/runtime.port.js';
+import { createLogger } from '../logger.js';
+import { buildServices } from '../services.js';
+import { openStore } from '../store/open-store.js';
+import type { CliContext } from './cli-context.js';
+import { registerCommands } from './commands/index.js';
+
+/** Operator commands: `npm run cli -- <command>`. Each command parses args and calls one service. */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('noi-credits')
+    .description('Operator commands of the NOI analyzer credit service')
+    .showHelpAfterError()
+    .exitOverride();
+  registerCommands(program, ctx);
+  return program;
+}
+
+function createContext(): CliContext {
+  let config: Config | undefined;
+  const getConfig = (): Config => (config ??= loadConfig());
+  const logger = () => createLogger(getConfig().LOG_LEVEL === 'info' ? 'warn' : getConfig().LOG_LEVEL);
+  return {
+    config: getConfig,
+    logger,
+    open: async () => {
+      const cfg = getConfig();
+      const log = logger();
+      const opened = await openStore({ ...cfg, EMBEDDED_MONGO: cfg.EMBEDDED_MONGO }, log);
+      if (opened.choice === 'memory') {
+        await opened.stop();
+        throw new DomainError(
+          'CONFIGURATION',
+          'no database configured: with the in-memory engine the data lives inside the running server process, ' +
+            'so this command cannot reach it. Set MONGODB_URI (or MONGOMS_SYSTEM_BINARY), or use the GraphQL API ' +
+            '/ Discord commands of the running server instead.',
+        );
+      }
+      const services = buildServices({ config: cfg, store: opened.store, clock: systemClock, logger: log });
+      return { store: opened.store, services, close: opened.stop };
+    },
+    print: (data, text) => {
+      if (process.stdout.isTTY && text !== undefined) process.stdout.write(`${text}\n`);
+      else process.stdout.write(`${JSON.stringify(data)}\n`);
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const program = buildProgram(createContext());
+  try {
+    await program.parseAsync(process.argv);
+  } catch (error) {
+    if (error instanceof CommanderError) process.exit(error.exitCode);
+    const message = error instanceof Error ? error.message : String(error);
+    const code = error instanceof DomainError ? error.code : 'INTERNAL';
+    process.stderr.write(`error [${code}]: ${message}\n`);
+    process.exit(1);
+  }
+}
+
+void main();
