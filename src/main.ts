@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
+import { createDiscordBot, type DiscordBot } from './bot/discord-bot.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { systemClock, type Clock, type Logger } from './domain/ports/runtime.port.js';
 import type { Store } from './domain/ports/store.port.js';
@@ -22,6 +23,7 @@ export interface RunningService {
   port: number;
   services: Services;
   store: Store;
+  discord: DiscordBot;
   close(): Promise<void>;
 }
 
@@ -36,11 +38,12 @@ export async function startService(options: StartOptions): Promise<RunningServic
   const clock = options.clock ?? systemClock;
   const services = buildServices({ config, store, clock, logger });
   const stops: Array<() => Promise<void>> = [];
+  const discord = createDiscordBot({ config, services, clock, logger });
 
   let url = '';
   let port = 0;
   if (config.PROCESS_ROLES.includes('api')) {
-    const app = createHttpApp({ logger, store });
+    const app = createHttpApp({ logger, store, mounts: discord.httpMount ? [discord.httpMount] : [] });
     const server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.PORT, config.HOST, () => resolve(s));
       s.once('error', reject);
@@ -57,11 +60,17 @@ export async function startService(options: StartOptions): Promise<RunningServic
     );
   }
 
+  if (config.PROCESS_ROLES.includes('bot') && config.DISCORD_TOKEN) {
+    const client = discord.startGateway();
+    stops.push(() => client.destroy());
+  }
+
   return {
     url,
     port,
     services,
     store,
+    discord,
     close: async () => {
       for (const stop of stops.reverse()) await stop();
     },

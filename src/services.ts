@@ -3,11 +3,13 @@ import { AccountService } from './domain/accounts/account.service.js';
 import { LedgerService } from './domain/ledger/ledger.service.js';
 import type { Clock, Logger } from './domain/ports/runtime.port.js';
 import type { Store } from './domain/ports/store.port.js';
+import { SupportService } from './domain/support/support.service.js';
 
 /** Every domain service of a process, built once by the composition root. */
 export interface Services {
   accounts: AccountService;
   ledger: LedgerService;
+  support: SupportService;
 }
 
 export interface ServiceDeps {
@@ -19,8 +21,11 @@ export interface ServiceDeps {
 
 export function buildServices(deps: ServiceDeps): Services {
   const { store, clock } = deps;
+  const accounts = new AccountService({ store, clock });
+  const ledger = new LedgerService({ store, clock });
   return {
-    accounts: new AccountService({ store, clock }),
-    ledger: new LedgerService({ store, clock }),
+    accounts,
+    ledger,
+    support: new SupportService({ store, clock, accounts, ledger, confirmAbove: deps.config.SUPPORT_CONFIRM_ABOVE }),
   };
 }

@@ -162,6 +162,30 @@ export interface AnalysisDoc {
   updatedAt: Date;
 }
 
+/**
+ * A support action waiting for its requester to press "Confirm" (e.g. a large removal). Kept in the
+ * Store, not in process memory, so any replica can receive the button press.
+ */
+export type PendingConfirmationStatus = 'pending' | 'confirmed' | 'cancelled' | 'expired';
+export interface PendingConfirmationDoc {
+  _id: string;
+  action: 'credits.remove';
+  /** The idempotency key of the request that asked (one prompt per request). */
+  requestKey: string;
+  requester: Actor;
+  accountId: string;
+  amount: number;
+  reason: string;
+  /** Why it needed confirming when it was asked. */
+  because: Array<'above_threshold' | 'above_available'>;
+  status: PendingConfirmationStatus;
+  createdAt: Date;
+  expiresAt: Date;
+  resolvedAt?: Date;
+  resolvedBy?: Actor;
+  ledgerEntryId?: string;
+}
+
 /** Every collection the Store holds, by name. */
 export interface Collections {
   accounts: AccountDoc;
@@ -174,5 +198,6 @@ export interface Collections {
   jobLocks: JobLockDoc;
   jobRuns: JobRunDoc;
   analyses: AnalysisDoc;
+  pendingConfirmations: PendingConfirmationDoc;
 }
 export type CollectionName = keyof Collections;

@@ -35,6 +35,10 @@ export const INDEXES: Record<CollectionName, readonly IndexSpec[]> = {
     { name: 'account_idempotency_unique', keys: { accountId: 1, idempotencyKey: 1 }, unique: true },
     { name: 'account_newest', keys: { accountId: 1, createdAt: -1, _id: -1 } },
   ],
+  pendingConfirmations: [
+    { name: 'requestKey_unique', keys: { requestKey: 1 }, unique: true },
+    { name: 'status_expires', keys: { status: 1, expiresAt: 1 } },
+  ],
 };
 
 export const COLLECTION_NAMES = Object.keys(INDEXES) as CollectionName[];

@@ -1,0 +1,203 @@
+import { z } from 'zod';
+import type { AccountService } from '../accounts/account.service.js';
+import type { Account } from '../accounts/account.types.js';
+import { DomainError, badInput } from '../errors.js';
+import type { LedgerService } from '../ledger/ledger.service.js';
+import { toLedgerEntry, type LedgerEntry } from '../ledger/ledger.types.js';
+import type { Actor } from '../ports/documents.js';
+import type { Clock } from '../ports/runtime.port.js';
+import type { Store } from '../ports/store.port.js';
+import { creditAmount, entityId, idempotencyKey, parseInput, reasonText } from '../validation.js';
+import { RemovalConfirmations } from './removal-confirmations.js';
+import {
+  toPurchaseSummary,
+  type AccountOverview,
+  type AccountTarget,
+  type BalanceChange,
+  type HistoryPage,
+  type LinkResult,
+  type RemovalOutcome,
+} from './support.types.js';
+
+/** Support changes are smaller than the ledger's per-call limit: a typo should not mint a fortune. */
+export const SUPPORT_MAX_CREDITS = 100_000;
+export const HISTORY_PAGE_SIZE = 10;
+export const DEFAULT_CONFIRMATION_TTL_MS = 5 * 60_000;
+
+export interface SupportServiceOptions {
+  store: Store;
+  clock: Clock;
+  accounts: AccountService;
+  ledger: LedgerService;
+  /** Removals above this many credits need the requester's confirmation (SUPPORT_CONFIRM_ABOVE). */
+  confirmAbove: number;
+  confirmationTtlMs?: number;
+}
+
+const actor = z.object({
+  type: z.enum(['user', 'support', 'admin', 'service', 'system', 'stripe', 'discord']),
+  id: z.string().min(1).max(200),
+  name: z.string().max(200).optional(),
+});
+const amount = creditAmount.refine((n) => n <= SUPPORT_MAX_CREDITS, `must be at most ${SUPPORT_MAX_CREDITS}`);
+const change = z.object({ amount, reason: reasonText, idempotencyKey, actor });
+const page = z.number({ error: 'must be a number' }).int('must be a whole number').min(1).max(10_000).default(1);
+
+export interface ChangeInput {
+  target: AccountTarget;
+  amount: number;
+  reason: string;
+  idempotencyKey: string;
+  actor: Actor;
+}
+
+/**
+ * What support staff can do to an account, whatever the channel (Discord today). The rules live
+ * here so that every edge behaves the same: which account a request names, how large a support
+ * change may be, and when a removal needs a second, explicit confirmation.
+ *
+ * Removing more than the account holds: the request is never refused outright and never goes below
+ * zero. It asks for confirmation, and a confirmed removal takes what is available (balance − reserved)
+ * at that moment — clamped, with the requested and removed amounts in the reply and the audit log.
+ * When nothing is available the confirmation is refused with INSUFFICIENT_CREDITS.
+ */
+export class SupportService {
+  private readonly store: Store;
+  private readonly accounts: AccountService;
+  private readonly ledger: LedgerService;
+  private readonly confirmAbove: number;
+  private readonly confirmations: RemovalConfirmations;
+
+  constructor(options: SupportServiceOptions) {
+    this.store = options.store;
+    this.accounts = options.accounts;
+    this.ledger = options.ledger;
+    this.confirmAbove = options.confirmAbove;
+    this.confirmations = new RemovalConfirmations({
+      store: options.store,
+      clock: options.clock,
+      ttlMs: options.confirmationTtlMs ?? DEFAULT_CONFIRMATION_TTL_MS,
+    });
+  }
+
+  async resolveAccount(target: AccountTarget): Promise<Account> {
+    const given = (['discordUserId', 'email', 'accountId'] as const).filter((k) => {
+      const v = target[k];
+      return typeof v === 'string' && v.trim() !== '';
+    });
+    if (given.length !== 1) throw badInput('name the account with exactly one of: member, email, account id');
+    if (target.email) return this.accounts.getByEmail(target.email);
+    if (target.accountId) return this.accounts.getById(target.accountId);
+    const id = parseInput(entityId, target.discordUserId);
+    const linked = await this.accounts.findByDiscordUserId(id);
+    if (!linked)
+      throw new DomainError('NOT_FOUND', 'no account is linked to that member; link one with /credits link', {
+        discordUserId: id,
+      });
+    return linked;
+  }
+
+  async addCredits(input: ChangeInput): Promise<BalanceChange> {
+    const i = parseInput(change, input);
+    const account = await this.resolveAccount(input.target);
+    const replayed = await this.seen(account.id, i.idempotencyKey);
+    const entry = await this.ledger.adjust({ accountId: account.id, ...i });
+    return this.describe(entry, i.amount, replayed);
+  }
+
+  /** Removes credits, or asks for confirmation first (see the class comment). */
+  async removeCredits(input: ChangeInput): Promise<RemovalOutcome> {
+    const i = parseInput(change, input);
+    const account = await this.resolveAccount(input.target);
+    const asked = await this.confirmations.findByRequest(i.idempotencyKey);
+    if (asked) return { status: 'needs_confirmation', confirmation: await this.confirmations.describe(asked) };
+    const replayed = await this.seen(account.id, i.idempotencyKey);
+    const because = [
+      ...(i.amount > this.confirmAbove ? (['above_threshold'] as const) : []),
+      ...(i.amount > account.available ? (['above_available'] as const) : []),
+    ];
+    if (!replayed && because.length > 0) {
+      const confirmation = await this.confirmations.open({ account, because, ...i });
+      return { status: 'needs_confirmation', confirmation };
+    }
+    const entry = await this.ledger.adjust({ accountId: account.id, ...i, amount: -i.amount });
+    return { status: 'removed', change: await this.describe(entry, i.amount, replayed) };
+  }
+
+  /** Only the requester may confirm; a confirmation applies once, however often it is pressed. */
+  async confirmRemoval(input: { confirmationId: string; actor: Actor }): Promise<BalanceChange> {
+    const p = await this.confirmations.claim(input.confirmationId, input.actor);
+    if (p.status === 'confirmed' && p.ledgerEntryId) {
+      const prior = await this.store.collection('ledgerEntries').findOne({ _id: p.ledgerEntryId });
+      if (prior) return this.describe(toLedgerEntry(prior), p.amount, true);
+    }
+    const entry = await this.ledger.adjust({
+      accountId: p.accountId,
+      amount: -p.amount,
+      reason: p.reason,
+      idempotencyKey: p.requestKey,
+      actor: input.actor,
+      clampToAvailable: true,
+    });
+    const first = await this.confirmations.markConfirmed(p, input.actor, entry.id);
+    return this.describe(entry, p.amount, !first);
+  }
+
+  async cancelRemoval(input: { confirmationId: string; actor: Actor }): Promise<{ account: Account }> {
+    const p = await this.confirmations.cancel(input.confirmationId, input.actor);
+    return { account: await this.accounts.getById(p.accountId) };
+  }
+
+  async linkDiscordUser(input: { discordUserId: string; email: string; actor: Actor }): Promise<LinkResult> {
+    const account = await this.accounts.getByEmail(input.email);
+    const discordUserId = parseInput(entityId, input.discordUserId);
+    if (account.discordUserId === discordUserId) return { account, changed: false };
+    const linked = await this.accounts.linkDiscordUser({ accountId: account.id, discordUserId, actor: input.actor });
+    return { account: linked, changed: true };
+  }
+
+  /** Email, status, balance, reserved, the last 10 ledger entries and the last purchases. */
+  async overview(target: AccountTarget): Promise<AccountOverview> {
+    const account = await this.resolveAccount(target);
+    const entries = await this.ledger.list(account.id, { first: 10 });
+    const purchases = await this.store
+      .collection('purchases')
+      .find({ accountId: account.id }, { sort: { createdAt: -1, _id: -1 }, limit: 5 });
+    return { account, recentEntries: entries.items, recentPurchases: purchases.map(toPurchaseSummary) };
+  }
+
+  async history(target: AccountTarget, pageNumber?: number | null): Promise<HistoryPage> {
+    const n = parseInput(page, pageNumber ?? undefined);
+    const account = await this.resolveAccount(target);
+    const docs = await this.store.collection('ledgerEntries').find(
+      { accountId: account.id },
+      {
+        sort: { createdAt: -1, _id: -1 },
+        skip: (n - 1) * HISTORY_PAGE_SIZE,
+        limit: HISTORY_PAGE_SIZE + 1,
+      },
+    );
+    return {
+      account,
+      page: n,
+      pageSize: HISTORY_PAGE_SIZE,
+      entries: docs.slice(0, HISTORY_PAGE_SIZE).map(toLedgerEntry),
+      hasMore: docs.length > HISTORY_PAGE_SIZE,
+    };
+  }
+
+  private async seen(accountId: string, key: string): Promise<boolean> {
+    return (await this.store.collection('ledgerEntries').count({ accountId, idempotencyKey: key })) > 0;
+  }
+
+  private async describe(entry: LedgerEntry, requested: number, replayed: boolean): Promise<BalanceChange> {
+    return {
+      account: await this.accounts.getById(entry.accountId),
+      entry,
+      balanceBefore: entry.balanceAfter - entry.amount,
+      requested,
+      clamped: Math.abs(entry.amount) !== requested,
+      replayed,
+    };
+  }
+}
