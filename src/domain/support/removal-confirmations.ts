@@ -91,12 +91,18 @@ export class RemovalConfirmations {
         id,
       });
     if (doc.status === 'confirmed') return doc;
-    if (doc.status === 'cancelled') throw new DomainError('CONFLICT', 'this removal was cancelled', { id });
-    if (doc.status === 'expired' || this.clock.now() >= doc.expiresAt) {
+    if (doc.status === 'pending' && this.clock.now() >= doc.expiresAt)
       await this.docs.updateOne({ _id: doc._id, status: 'pending' }, { $set: { status: 'expired' } });
-      throw new DomainError('CONFLICT', 'this confirmation has expired; run the command again', { id });
-    }
+    this.assertOpen(doc);
     return doc;
+  }
+
+  /** A cancelled or expired prompt is final: the member runs the command again to ask anew. */
+  assertOpen(doc: PendingConfirmationDoc): void {
+    if (doc.status === 'cancelled')
+      throw new DomainError('CONFLICT', 'this removal was cancelled; run the command again', { id: doc._id });
+    if (doc.status === 'expired' || (doc.status === 'pending' && this.clock.now() >= doc.expiresAt))
+      throw new DomainError('CONFLICT', 'this confirmation has expired; run the command again', { id: doc._id });
   }
 
   /** True when this call moved the prompt to `confirmed` (false: someone's earlier press did). */

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import type { AccountService } from '../accounts/account.service.js';
 import type { Account } from '../accounts/account.types.js';
-import { DomainError, badInput } from '../errors.js';
+import { DomainError, badInput, notFound } from '../errors.js';
 import type { LedgerService } from '../ledger/ledger.service.js';
 import { toLedgerEntry, type LedgerEntry } from '../ledger/ledger.types.js';
 import type { Actor } from '../ports/documents.js';
 import type { Clock } from '../ports/runtime.port.js';
 import type { Store } from '../ports/store.port.js';
-import { creditAmount, entityId, idempotencyKey, parseInput, reasonText } from '../validation.js';
+import { creditAmount, emailAddress, entityId, idempotencyKey, parseInput, reasonText } from '../validation.js';
 import { RemovalConfirmations } from './removal-confirmations.js';
 import {
   toPurchaseSummary,
@@ -41,7 +41,10 @@ const actor = z.object({
 });
 const amount = creditAmount.refine((n) => n <= SUPPORT_MAX_CREDITS, `must be at most ${SUPPORT_MAX_CREDITS}`);
 const change = z.object({ amount, reason: reasonText, idempotencyKey, actor });
-const page = z.number({ error: 'must be a number' }).int('must be a whole number').min(1).max(10_000).default(1);
+const historyPage = z.object({
+  page: z.number({ error: 'must be a number' }).int('must be a whole number').min(1).max(10_000).default(1),
+});
+const byEmail = z.object({ email: emailAddress });
 
 export interface ChangeInput {
   target: AccountTarget;
@@ -86,7 +89,7 @@ export class SupportService {
       return typeof v === 'string' && v.trim() !== '';
     });
     if (given.length !== 1) throw badInput('name the account with exactly one of: member, email, account id');
-    if (target.email) return this.accounts.getByEmail(target.email);
+    if (target.email) return this.accounts.getByEmail(parseInput(byEmail, { email: target.email }).email);
     if (target.accountId) return this.accounts.getById(target.accountId);
     const id = parseInput(entityId, target.discordUserId);
     const linked = await this.accounts.findByDiscordUserId(id);
@@ -110,7 +113,12 @@ export class SupportService {
     const i = parseInput(change, input);
     const account = await this.resolveAccount(input.target);
     const asked = await this.confirmations.findByRequest(i.idempotencyKey);
-    if (asked) return { status: 'needs_confirmation', confirmation: await this.confirmations.describe(asked) };
+    if (asked?.status === 'confirmed' && asked.ledgerEntryId)
+      return { status: 'removed', change: await this.confirmedChange(asked.ledgerEntryId, asked.amount) };
+    if (asked) {
+      this.confirmations.assertOpen(asked);
+      return { status: 'needs_confirmation', confirmation: await this.confirmations.describe(asked) };
+    }
     const replayed = await this.seen(account.id, i.idempotencyKey);
     const because = [
       ...(i.amount > this.confirmAbove ? (['above_threshold'] as const) : []),
@@ -127,10 +135,7 @@ export class SupportService {
   /** Only the requester may confirm; a confirmation applies once, however often it is pressed. */
   async confirmRemoval(input: { confirmationId: string; actor: Actor }): Promise<BalanceChange> {
     const p = await this.confirmations.claim(input.confirmationId, input.actor);
-    if (p.status === 'confirmed' && p.ledgerEntryId) {
-      const prior = await this.store.collection('ledgerEntries').findOne({ _id: p.ledgerEntryId });
-      if (prior) return this.describe(toLedgerEntry(prior), p.amount, true);
-    }
+    if (p.status === 'confirmed' && p.ledgerEntryId) return this.confirmedChange(p.ledgerEntryId, p.amount);
     const entry = await this.ledger.adjust({
       accountId: p.accountId,
       amount: -p.amount,
@@ -167,7 +172,7 @@ export class SupportService {
   }
 
   async history(target: AccountTarget, pageNumber?: number | null): Promise<HistoryPage> {
-    const n = parseInput(page, pageNumber ?? undefined);
+    const n = parseInput(historyPage, { page: pageNumber ?? undefined }).page;
     const account = await this.resolveAccount(target);
     const docs = await this.store.collection('ledgerEntries').find(
       { accountId: account.id },
@@ -184,6 +189,12 @@ export class SupportService {
       entries: docs.slice(0, HISTORY_PAGE_SIZE).map(toLedgerEntry),
       hasMore: docs.length > HISTORY_PAGE_SIZE,
     };
+  }
+
+  private async confirmedChange(ledgerEntryId: string, requested: number): Promise<BalanceChange> {
+    const prior = await this.store.collection('ledgerEntries').findOne({ _id: ledgerEntryId });
+    if (!prior) throw notFound('ledger entry', { id: ledgerEntryId });
+    return this.describe(toLedgerEntry(prior), requested, true);
   }
 
   private async seen(accountId: string, key: string): Promise<boolean> {

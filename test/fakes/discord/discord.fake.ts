@@ -49,9 +49,12 @@ export class FakeDiscord {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api`;
   }
 
-  /** Resolves with the first recorded request matching `match` (already received or still to come). */
-  waitFor(match: (r: RecordedRequest) => boolean, timeoutMs = 10_000): Promise<RecordedRequest> {
-    const seen = this.requests.find(match);
+  /**
+   * Resolves with the first recorded request matching `match` (already received or still to come),
+   * looking only at requests from index `from` on.
+   */
+  waitFor(match: (r: RecordedRequest) => boolean, from = 0, timeoutMs = 10_000): Promise<RecordedRequest> {
+    const seen = this.requests.slice(from).find(match);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const waiter: Waiter = { match, resolve };
@@ -64,10 +67,11 @@ export class FakeDiscord {
   }
 
   /** The interaction's final answer: a non-deferred callback, an edit of @original, or a follow-up. */
-  answerTo(token: string): Promise<RecordedRequest> {
+  answerTo(token: string, from = 0): Promise<RecordedRequest> {
     return this.waitFor(
       (r) =>
         r.token === token && !(r.path.endsWith('/callback') && DEFERRED_TYPES.has((r.body as { type: number }).type)),
+      from,
     );
   }
 
@@ -87,7 +91,7 @@ export class FakeDiscord {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
-    const path = url.pathname.replace(/^\/api\/v10/, '');
+    const path = decodeURIComponent(url.pathname.replace(/^\/api\/v10/, ''));
     const record: RecordedRequest = {
       method: req.method ?? 'GET',
       path,

@@ -52,7 +52,8 @@ export class BotHarness {
     readonly privateKey: KeyObject,
   ) {}
 
-  static async start(env: Record<string, string> = {}): Promise<BotHarness> {
+  /** `store`: share one store between harnesses to play several replicas of one deployment. */
+  static async start(env: Record<string, string> = {}, shared: { store?: MemoryStore } = {}): Promise<BotHarness> {
     const fake = await FakeDiscord.start({ applicationId: APP_ID, botToken: BOT_TOKEN });
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
     const rawPublicKey = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex');
@@ -73,7 +74,7 @@ export class BotHarness {
     });
     const clock = new TestClock();
     const logger = createLogger('silent');
-    const running = await startService({ config, store: new MemoryStore(), clock, logger });
+    const running = await startService({ config, store: shared.store ?? new MemoryStore(), clock, logger });
     const client = createGatewayClient({ apiBase: fake.apiBase, dispatcher: running.discord.dispatcher, logger });
     return new BotHarness(fake, running, client, clock, privateKey);
   }
@@ -101,8 +102,9 @@ export class BotHarness {
   async viaGateway(payload: APIInteraction): Promise<Answer> {
     const actions = (this.client as unknown as { actions: { InteractionCreate: { handle(d: unknown): void } } })
       .actions;
+    const from = this.fake.requests.length;
     actions.InteractionCreate.handle(payload);
-    return this.answerFromFake(payload.token);
+    return this.answerFromFake(payload.token, from);
   }
 
   /** POSTs the payload to /discord/interactions, signed (unless `headers` replace the signature). */
@@ -126,22 +128,23 @@ export class BotHarness {
 
   /** Over HTTP, then what the member sees: the HTTP answer, or the REST edit that follows a deferral. */
   async viaHttp(payload: APIInteraction): Promise<Answer & { httpType: number }> {
+    const from = this.fake.requests.length;
     const res = await this.post(payload);
     if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${JSON.stringify(res.body)}`);
     const httpType = res.body.type as number;
     if (httpType === 5 || httpType === 6) {
-      const answer = await this.answerFromFake(payload.token);
+      const answer = await this.answerFromFake(payload.token, from);
       return { ...answer, ephemeral: answer.via === 'edit' ? isEphemeral(res.body.data) : answer.ephemeral, httpType };
     }
     const data = (res.body.data ?? {}) as Record<string, unknown>;
     return { ...fromBody(data, httpType === 7 ? 'update' : 'reply'), httpType };
   }
 
-  private async answerFromFake(token: string): Promise<Answer> {
-    const answer = toAnswer(await this.fake.answerTo(token));
+  private async answerFromFake(token: string, from: number): Promise<Answer> {
+    const answer = toAnswer(await this.fake.answerTo(token, from));
     if (answer.via !== 'edit') return answer;
     // An edit of a deferred reply keeps the flags the deferral set.
-    const deferral = this.fake.forToken(token).find((r) => r.path.endsWith('/callback'));
+    const deferral = this.fake.requests.slice(from).find((r) => r.token === token && r.path.endsWith('/callback'));
     return { ...answer, ephemeral: isEphemeral((deferral?.body as { data?: unknown } | undefined)?.data) };
   }
 
