@@ -1,7 +1,7 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { DuplicateKeyError } from '../../src/domain/errors.js';
 import type { AccountDoc, LedgerEntryDoc } from '../../src/domain/ports/documents.js';
-import { ascendingPage, newestFirstPage } from '../../src/domain/pagination.js';
+import { ascendingPage, newestFirstPage, type Page } from '../../src/domain/pagination.js';
 import { InjectedFault } from '../../src/store/faults.js';
 import { storeAdapters, type TestStore } from './adapters.js';
 
@@ -371,7 +371,7 @@ for (const adapter of storeAdapters('store contract suite')) {
         const seen: string[] = [];
         let after: string | null = null;
         for (;;) {
-          const page = await newestFirstPage(c, { accountId: 'p' }, { first: 10, after });
+          const page: Page<LedgerEntryDoc> = await newestFirstPage(c, { accountId: 'p' }, { first: 10, after });
           seen.push(...page.items.map((d) => d._id));
           if (!page.hasNextPage) break;
           after = page.endCursor;

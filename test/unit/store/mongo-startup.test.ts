@@ -9,7 +9,7 @@ describe('MongoStore start-up checks', () => {
   it('refuses a standalone mongod with a message that says what to do', () => {
     const error = (() => {
       try {
-        assertTransactionsSupported({ isWritablePrimary: true }, 'mongodb://db:27017');
+        assertTransactionsSupported({} as { setName?: string }, 'mongodb://db:27017');
       } catch (e) {
         return e;
       }
