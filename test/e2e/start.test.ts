@@ -1,8 +1,8 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 /** `npm start` as an operator meets it: the built service as a process, talked to over HTTP. */
 const root = join(import.meta.dirname, '..', '..');
@@ -40,11 +40,6 @@ function start(env: Record<string, string>): {
 }
 
 describe('npm start', () => {
-  beforeAll(() => {
-    const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, encoding: 'utf8' });
-    expect(build.status, build.stderr + build.stdout).toBe(0);
-  }, 120_000);
-
   it('answers /healthz and /readyz, states the database, and stops cleanly on SIGTERM', async () => {
     const svc = start({ EMBEDDED_MONGO: 'off' });
     const url = await svc.url;
