@@ -32,13 +32,19 @@ describe(runTransaction.name, () => {
   it('retries the whole callback on TransientTransactionError', async () => {
     const session = new ScriptedSession();
     let runs = 0;
-    const result = await runTransaction(session, async () => {
-      runs += 1;
-      if (runs < 3) throw labelled('TransientTransactionError');
-      return 'ok';
-    });
+    const waits: number[] = [];
+    const result = await runTransaction(
+      session,
+      async () => {
+        runs += 1;
+        if (runs < 3) throw labelled('TransientTransactionError');
+        return 'ok';
+      },
+      { timeoutMs: 60_000, backoff: async (attempt) => void waits.push(attempt) },
+    );
     expect(result).toBe('ok');
     expect(runs).toBe(3);
+    expect(waits).toEqual([1, 2]);
     expect(session.calls).toEqual(['start', 'abort', 'start', 'abort', 'start', 'commit']);
   });
 
@@ -87,7 +93,7 @@ describe(runTransaction.name, () => {
           now += 40;
           throw labelled('TransientTransactionError');
         },
-        { timeoutMs: 100, now: () => now },
+        { timeoutMs: 100, now: () => now, backoff: async () => undefined },
       ),
     ).rejects.toThrow('TransientTransactionError');
     expect(session.calls.filter((c) => c === 'start')).toHaveLength(3);
