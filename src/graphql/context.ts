@@ -79,6 +79,7 @@ async function authenticate(deps: ContextDeps, requestId: string, authorization:
       extensions: {
         code: c.code,
         ...c.extensions,
+        requestId,
         http: {
           status: unauthenticated ? 401 : c.code === 'SERVICE_UNAVAILABLE' ? 503 : 500,
           headers: new Map(unauthenticated ? [['www-authenticate', 'Bearer error="invalid_token"']] : []),
