@@ -1,4 +1,5 @@
-import { Routes, type APIEmbed, type REST } from 'discord.js';
+import { REST, Routes, type APIEmbed } from 'discord.js';
+import type { Config } from '../config.js';
 import type { Alert, AlertSink, Logger } from '../domain/ports/runtime.port.js';
 
 const COLORS: Record<Alert['severity'], number> = { info: 0x3498db, warning: 0xf1c40f, critical: 0xe74c3c };
@@ -21,6 +22,19 @@ export class DiscordChannelAlertSink implements AlertSink {
       logger.error({ err, alert: alert.title, channelId }, 'could not post an alert to the Discord channel');
     }
   }
+}
+
+/**
+ * The bot's channel sink when the configuration asks for it: DISCORD_ALERT_CHANNEL_ID and
+ * DISCORD_TOKEN set, and no DISCORD_ALERT_WEBHOOK_URL (the webhook takes precedence).
+ */
+export function createChannelAlertSink(
+  config: Pick<Config, 'DISCORD_ALERT_CHANNEL_ID' | 'DISCORD_TOKEN' | 'DISCORD_ALERT_WEBHOOK_URL' | 'DISCORD_API_BASE'>,
+  logger: Logger,
+): DiscordChannelAlertSink | null {
+  if (!config.DISCORD_ALERT_CHANNEL_ID || !config.DISCORD_TOKEN || config.DISCORD_ALERT_WEBHOOK_URL) return null;
+  const rest = new REST({ api: config.DISCORD_API_BASE }).setToken(config.DISCORD_TOKEN);
+  return new DiscordChannelAlertSink({ rest, channelId: config.DISCORD_ALERT_CHANNEL_ID, logger });
 }
 
 export function alertEmbed(alert: Alert): APIEmbed {

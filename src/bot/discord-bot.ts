@@ -2,7 +2,6 @@ import { REST, type Client } from 'discord.js';
 import type { Express } from 'express';
 import type { Config } from '../config.js';
 import type { Clock, Logger } from '../domain/ports/runtime.port.js';
-import { DiscordChannelAlertSink } from '../alerts/discord-channel.sink.js';
 import type { BotServices } from './command.types.js';
 import { discordInteractionsRoute } from './discord-interactions.route.js';
 import { createGatewayClient } from './gateway.client.js';
@@ -15,8 +14,6 @@ export interface DiscordBot {
   rest: REST;
   /** Mounts POST /discord/interactions; null without DISCORD_PUBLIC_KEY. */
   httpMount: ((app: Express) => void) | null;
-  /** Alerts to DISCORD_ALERT_CHANNEL_ID through the bot; null without a channel id or token. */
-  channelAlerts: DiscordChannelAlertSink | null;
   /** Logs the gateway client in (DISCORD_TOKEN required); `destroy()` the client to disconnect. */
   startGateway(): Client;
 }
@@ -43,10 +40,6 @@ export function createDiscordBot(options: {
     httpMount: config.DISCORD_PUBLIC_KEY
       ? discordInteractionsRoute({ publicKey: config.DISCORD_PUBLIC_KEY, dispatcher, rest, clock, logger })
       : null,
-    channelAlerts:
-      config.DISCORD_ALERT_CHANNEL_ID && config.DISCORD_TOKEN
-        ? new DiscordChannelAlertSink({ rest, channelId: config.DISCORD_ALERT_CHANNEL_ID, logger })
-        : null,
     startGateway() {
       if (!config.DISCORD_TOKEN) throw new Error('DISCORD_TOKEN is required to connect the bot');
       const client = createGatewayClient({ apiBase: config.DISCORD_API_BASE, dispatcher, logger });

@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
 import { REST } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DiscordChannelAlertSink } from '../../../src/alerts/discord-channel.sink.js';
+import { DiscordChannelAlertSink, createChannelAlertSink } from '../../../src/alerts/discord-channel.sink.js';
 import { registerGuildCommands } from '../../../src/bot/command-registration.js';
+import { loadConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/logger.js';
 import { FakeDiscord } from '../../fakes/discord/discord.fake.js';
 import { APP_ID, GUILD_ID } from '../../fakes/discord/interactions.js';
-import { BOT_TOKEN, BotHarness } from './bot-harness.js';
+import { BOT_TOKEN } from './bot-harness.js';
 
 interface CommandBody {
   name: string;
@@ -80,18 +81,23 @@ describe(registerGuildCommands.name, () => {
 });
 
 describe(DiscordChannelAlertSink.name, () => {
-  let h: BotHarness;
+  let fake: FakeDiscord;
   beforeAll(async () => {
-    h = await BotHarness.start({ DISCORD_TOKEN: BOT_TOKEN, DISCORD_ALERT_CHANNEL_ID: '600000000000000001' });
+    fake = await FakeDiscord.start({ applicationId: APP_ID, botToken: BOT_TOKEN });
   });
   afterAll(async () => {
-    await h.close();
+    await fake.close();
   });
 
+  const logger = createLogger('silent');
+  const config = (env: Record<string, string>) =>
+    loadConfig({ NODE_ENV: 'test', DISCORD_API_BASE: fake.apiBase, ...env });
+  const channel = { DISCORD_TOKEN: BOT_TOKEN, DISCORD_ALERT_CHANNEL_ID: '600000000000000001' };
+
   it('posts the alert to the channel through the bot, with what support should do next', async () => {
-    const sink = h.running.discord.channelAlerts;
+    const sink = createChannelAlertSink(config(channel), logger);
     expect(sink).not.toBeNull();
-    const from = h.fake.requests.length;
+    const from = fake.requests.length;
     await sink!.send({
       severity: 'critical',
       title: 'Stripe webhook failed',
@@ -99,7 +105,7 @@ describe(DiscordChannelAlertSink.name, () => {
       action: 'Run /credits diagnose email:… or /webhooks replay event_id:evt_123',
       key: 'webhook:evt_123',
     });
-    const post = await h.fake.waitFor((r) => r.path === '/channels/600000000000000001/messages', from);
+    const post = await fake.waitFor((r) => r.path === '/channels/600000000000000001/messages', from);
     expect(post.method).toBe('POST');
     expect(post.authorization).toBe(`Bot ${BOT_TOKEN}`);
     expect(post.body).toMatchObject({
@@ -111,25 +117,22 @@ describe(DiscordChannelAlertSink.name, () => {
           fields: [
             { name: 'What to do next', value: 'Run /credits diagnose email:… or /webhooks replay event_id:evt_123' },
           ],
+          footer: { text: 'webhook:evt_123' },
         },
       ],
     });
   });
 
   it('never throws when Discord refuses the post', async () => {
-    const rest = new REST({ api: h.fake.apiBase }).setToken('wrong-token');
-    const sink = new DiscordChannelAlertSink({ rest, channelId: '600000000000000001', logger: createLogger('silent') });
-    await expect(sink.send({ severity: 'warning', title: 't', body: 'b' })).resolves.toBeUndefined();
-    const refused = h.fake.requests.filter((r) => r.authorization === 'Bot wrong-token');
-    expect(refused).toHaveLength(1);
+    const sink = createChannelAlertSink(config({ ...channel, DISCORD_TOKEN: 'wrong-token' }), logger);
+    await expect(sink!.send({ severity: 'warning', title: 't', body: 'b' })).resolves.toBeUndefined();
+    expect(fake.requests.filter((r) => r.authorization === 'Bot wrong-token')).toHaveLength(1);
   });
 
-  it('is not built without a channel id', async () => {
-    const other = await BotHarness.start({ DISCORD_TOKEN: BOT_TOKEN });
-    try {
-      expect(other.running.discord.channelAlerts).toBeNull();
-    } finally {
-      await other.close();
-    }
+  it('is built only with a channel id and a token, and not when an alert webhook URL is configured', () => {
+    expect(createChannelAlertSink(config({ DISCORD_TOKEN: BOT_TOKEN }), logger)).toBeNull();
+    expect(createChannelAlertSink(config({ DISCORD_ALERT_CHANNEL_ID: '600000000000000001' }), logger)).toBeNull();
+    const webhook = { DISCORD_ALERT_WEBHOOK_URL: 'https://discord.com/api/webhooks/1/abc' };
+    expect(createChannelAlertSink(config({ ...channel, ...webhook }), logger)).toBeNull();
   });
 });
