@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeGateway } from './gateway.fake.js';
 
 /** One request the fake received (path without the `/api/v10` prefix). */
 export interface RecordedRequest {
@@ -21,7 +22,8 @@ const DEFERRED_TYPES = new Set([5, 6]);
 
 /**
  * A local stand-in for Discord's REST API: the routes the bot uses (interaction callbacks, webhook
- * message edits and follow-ups, guild command registration, channel messages, current application).
+ * message edits and follow-ups, guild command registration, channel messages, current application,
+ * gateway discovery — plus a WebSocket gateway, see gateway.fake.ts).
  * It records every request and answers like Discord does, so the real discord.js REST client and
  * `@discordjs/rest` can talk to it through DISCORD_API_BASE.
  */
@@ -29,12 +31,16 @@ export class FakeDiscord {
   readonly requests: RecordedRequest[] = [];
   private waiters: Waiter[] = [];
   private nextId = 900_000_000_000_000_000n;
+  /** The WebSocket gateway on the same port (GET /gateway/bot points the client at it). */
+  readonly gateway: FakeGateway;
 
   private constructor(
     private readonly server: Server,
     readonly applicationId: string,
     readonly botToken: string,
-  ) {}
+  ) {
+    this.gateway = new FakeGateway(server, botToken, applicationId);
+  }
 
   static async start(options: { applicationId: string; botToken: string }): Promise<FakeDiscord> {
     const server = createServer();
@@ -80,6 +86,7 @@ export class FakeDiscord {
   }
 
   async close(): Promise<void> {
+    this.gateway.destroy();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
@@ -125,6 +132,12 @@ export class FakeDiscord {
       const body = (r.body ?? {}) as Record<string, unknown>;
       if (r.method === 'POST' && p.length === 3) return [200, this.message(body, p[1]!)];
       if (p[3] === 'messages' && (r.method === 'PATCH' || r.method === 'GET')) return [200, this.message(body, p[1]!)];
+    }
+    if (r.method === 'GET' && r.path === '/gateway/bot') {
+      if (!botAuth) return unauthorized();
+      const port = (this.server.address() as AddressInfo).port;
+      const limit = { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 };
+      return [200, { url: `ws://127.0.0.1:${port}`, shards: 1, session_start_limit: limit }];
     }
     if (r.method === 'GET' && r.path === '/applications/@me') {
       if (!botAuth) return unauthorized();
