@@ -67,31 +67,36 @@ const vacancy = z.object({
 
 const lines = <T extends z.ZodType>(line: T) => z.array(line).max(MAX_LINES, `too many lines: at most ${MAX_LINES}`);
 
+const propertyName = z
+  .string({ error: 'is required' })
+  .trim()
+  .min(1, 'must not be empty')
+  .max(MAX_PROPERTY_NAME_LENGTH, `must be at most ${MAX_PROPERTY_NAME_LENGTH} characters`);
+const units = orNull(z.number().int('must be a whole number').min(1, 'must be at least 1').max(1_000_000));
+const squareFeet = orNull(z.number().int('must be a whole number').min(1, 'must be at least 1').max(1_000_000_000));
+
+/** The fields a caller may give alongside a pasted statement (they override what the model read). */
+export const statementSupplementShape = {
+  property: z.object({ name: orNull(propertyName), units, rentableSquareFeet: squareFeet }).nullish(),
+  capRates: z
+    .array(percent(3).refine((n) => n > 0, 'must be greater than 0'))
+    .max(MAX_CAP_RATES, `at most ${MAX_CAP_RATES} cap rates`)
+    .nullish()
+    .transform((c) => c ?? []),
+  annualDebtService: orNull(positiveDollars),
+};
+
 export const noiInputSchema = z
   .object({
-    property: z.object({
-      name: z
-        .string({ error: 'is required' })
-        .trim()
-        .min(1, 'must not be empty')
-        .max(MAX_PROPERTY_NAME_LENGTH, `must be at most ${MAX_PROPERTY_NAME_LENGTH} characters`),
-      units: orNull(z.number().int('must be a whole number').min(1, 'must be at least 1').max(1_000_000)),
-      rentableSquareFeet: orNull(
-        z.number().int('must be a whole number').min(1, 'must be at least 1').max(1_000_000_000),
-      ),
-    }),
+    property: z.object({ name: propertyName, units, rentableSquareFeet: squareFeet }),
     period: z.enum(PERIODS, { error: `must be one of ${PERIODS.join(', ')}` }),
     incomeLines: lines(incomeLine).min(1, 'at least one income line is required'),
     vacancyAndCreditLoss: orNull(vacancy),
     expenseLines: lines(expenseLine)
       .nullish()
       .transform((l) => l ?? []),
-    capRates: z
-      .array(percent(3).refine((n) => n > 0, 'must be greater than 0'))
-      .max(MAX_CAP_RATES, `at most ${MAX_CAP_RATES} cap rates`)
-      .nullish()
-      .transform((c) => c ?? []),
-    annualDebtService: orNull(positiveDollars),
+    capRates: statementSupplementShape.capRates,
+    annualDebtService: statementSupplementShape.annualDebtService,
   })
   .superRefine((input, ctx) => {
     const total = input.incomeLines.length + input.expenseLines.length;
