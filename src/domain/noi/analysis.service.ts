@@ -1,23 +1,18 @@
 import { z } from 'zod';
-import { DomainError, DuplicateKeyError, isDomainError, notFound } from '../errors.js';
+import { DomainError, isDomainError, notFound } from '../errors.js';
 import type { LedgerService } from '../ledger/ledger.service.js';
 import type { Reservation } from '../ledger/ledger.types.js';
-import { mapPage, newestFirstPage, type Page, type PageArgs } from '../pagination.js';
+import { mapPage, type Page, type PageArgs } from '../pagination.js';
 import type { Actor, AnalysisDoc } from '../ports/documents.js';
 import type { Clock, Logger } from '../ports/runtime.port.js';
 import type { Store } from '../ports/store.port.js';
 import { entityId, idempotencyKey, parseInput } from '../validation.js';
-import {
-  fingerprintOf,
-  planAnalysis,
-  withSupplement,
-  type AnalysisPlan,
-  type AnalyzePropertyInput,
-} from './analysis.request.js';
-import { toAnalysis, type Analysis, type StoredResult } from './analysis.types.js';
+import { AnalysisRepository } from './analysis.repository.js';
+import { planAnalysis, withSupplement, type AnalysisPlan, type AnalyzePropertyInput } from './analysis.request.js';
+import { toAnalysis, type Analysis } from './analysis.types.js';
 import { calculateNoi } from './noi.calculator.js';
 import { narrativeFacts } from './noi-dollars.js';
-import type { NoiInput } from './noi.types.js';
+import type { NoiInput, NoiResult } from './noi.types.js';
 import { parseNoiInput } from './noi.validation.js';
 import type { StatementExtractor } from './statement-extractor.port.js';
 
@@ -51,7 +46,11 @@ const envelope = z.object({ accountId: entityId, idempotencyKey });
  * 5. capture on success; release on any failure, including an unexpected throw (finally).
  */
 export class AnalysisService {
-  constructor(private readonly o: AnalysisServiceOptions) {}
+  private readonly repo: AnalysisRepository;
+
+  constructor(private readonly o: AnalysisServiceOptions) {
+    this.repo = new AnalysisRepository(o);
+  }
 
   async analyzeProperty(request: AnalyzePropertyRequest): Promise<Analysis> {
     const { accountId, idempotencyKey: key } = parseInput(envelope, request);
@@ -63,67 +62,19 @@ export class AnalysisService {
           ? 'reading pasted statements is not configured on this server (no OPENAI_API_KEY); enter the figures instead'
           : 'narratives are not configured on this server (no OPENAI_API_KEY); ask without narrative',
       );
-    const claimed = await this.claim(accountId, key, plan);
-    if (claimed.status === 'succeeded') return toAnalysis(claimed);
-    return this.run(claimed, plan, request.actor);
+    const { doc, claimed } = await this.repo.claim(accountId, key, plan);
+    if (claimed) return this.run(doc, plan, request.actor);
+    return toAnalysis(doc.status === 'succeeded' ? doc : await this.healOrRefuse(doc));
   }
 
   async getAnalysis(accountId: string, id: string): Promise<Analysis> {
-    const doc = await this.o.store
-      .collection('analyses')
-      .findOne({ _id: parseInput(entityId, id), accountId: parseInput(entityId, accountId) });
+    const doc = await this.repo.findOwn(parseInput(entityId, accountId), parseInput(entityId, id));
     if (!doc) throw notFound('analysis', { id });
     return toAnalysis(doc);
   }
 
   async listAnalyses(accountId: string, args: PageArgs): Promise<Page<Analysis>> {
-    const filter = { accountId: parseInput(entityId, accountId) };
-    return mapPage(await newestFirstPage(this.o.store.collection('analyses'), filter, args), toAnalysis);
-  }
-
-  /** Returns the analysis this request now owns (`pending`), or the finished one to replay. */
-  private async claim(accountId: string, key: string, plan: AnalysisPlan): Promise<AnalysisDoc> {
-    const analyses = this.o.store.collection('analyses');
-    const fingerprint = fingerprintOf(plan);
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      const existing = await analyses.findOne({ accountId, idempotencyKey: key });
-      if (existing) {
-        if (existing.fingerprint !== fingerprint)
-          throw new DomainError(
-            'IDEMPOTENCY_KEY_REUSED',
-            'this idempotency key was already used for a different analysis',
-            { idempotencyKey: key },
-          );
-        if (existing.status === 'succeeded') return existing;
-        if (existing.status === 'pending') return this.healOrRefuse(existing);
-        // A failed analysis charged nothing: the same request may try again under its key.
-        const retried = await analyses.updateOne(
-          { _id: existing._id, status: 'failed' },
-          { $set: { status: 'pending', updatedAt: this.o.clock.now() }, $unset: { error: true, result: true } },
-        );
-        if (retried) return retried;
-        continue;
-      }
-      const now = this.o.clock.now();
-      const doc: AnalysisDoc = {
-        _id: this.o.store.newId(),
-        accountId,
-        idempotencyKey: key,
-        fingerprint,
-        input: plan as unknown as Record<string, unknown>,
-        status: 'pending',
-        creditsCharged: 0,
-        createdAt: now,
-        updatedAt: now,
-      };
-      try {
-        await analyses.insertOne(doc);
-        return doc;
-      } catch (error) {
-        if (!(error instanceof DuplicateKeyError)) throw error;
-      }
-    }
-    throw new DomainError('CONFLICT', 'this analysis is being changed concurrently; try again');
+    return mapPage(await this.repo.page(parseInput(entityId, accountId), args), toAnalysis);
   }
 
   /**
@@ -133,7 +84,7 @@ export class AnalysisService {
   private async healOrRefuse(doc: AnalysisDoc): Promise<AnalysisDoc> {
     if (doc.reservationId && doc.result) {
       const reservation = await this.o.ledger.getReservation(doc.reservationId);
-      if (reservation.status === 'captured') return this.succeed(doc, reservation);
+      if (reservation.status === 'captured') return this.repo.succeed(doc._id, reservation.amount, reservation.id);
     }
     throw new DomainError('CONFLICT', 'an analysis with this idempotency key is still running; try again shortly', {
       analysisId: doc._id,
@@ -147,6 +98,7 @@ export class AnalysisService {
         accountId: doc.accountId,
         amount: this.o.costCredits,
         reason: 'NOI analysis',
+        // One reservation per attempt: a failed analysis retried under its key reserves afresh.
         idempotencyKey: `analysis:${doc._id}:${this.o.store.newId()}`,
         actor,
         source: { type: 'analysis', ref: doc._id },
@@ -160,22 +112,10 @@ export class AnalysisService {
       const input = plan.source === 'INPUT' ? plan.input : await this.read(plan);
       const figures = calculateNoi(input);
       const narrative = plan.narrative ? await this.narrate(input, figures) : undefined;
-      const result: StoredResult = { input, figures };
-      const stored = await this.o.store.collection('analyses').updateOne(
-        { _id: doc._id, status: 'pending' },
-        {
-          $set: {
-            result: { ...result },
-            ...(narrative === undefined ? {} : { narrative }),
-            reservationId: reservation.id,
-            updatedAt: this.o.clock.now(),
-          },
-        },
-      );
-      if (!stored) throw new DomainError('CONFLICT', 'the analysis changed while it ran', { analysisId: doc._id });
+      await this.repo.storeResult(doc._id, { input, figures }, narrative, reservation.id);
       await this.o.ledger.capture(reservation.id);
       settled = true;
-      return toAnalysis(await this.succeed(stored, reservation));
+      return toAnalysis(await this.repo.succeed(doc._id, reservation.amount, reservation.id));
     } catch (error) {
       if (settled) throw error;
       settled = await this.release(reservation);
@@ -201,7 +141,7 @@ export class AnalysisService {
     }
   }
 
-  private async narrate(input: NoiInput, figures: ReturnType<typeof calculateNoi>): Promise<string> {
+  private async narrate(input: NoiInput, figures: NoiResult): Promise<string> {
     const text = (await this.extractor().narrate(narrativeFacts(input, figures))).trim();
     if (!text) throw new DomainError('UPSTREAM_FAILED', 'the model returned an empty narrative');
     return text.length > MAX_NARRATIVE_CHARS ? `${text.slice(0, MAX_NARRATIVE_CHARS - 1)}…` : text;
@@ -210,22 +150,6 @@ export class AnalysisService {
   private extractor(): StatementExtractor {
     if (!this.o.extractor) throw new DomainError('CONFIGURATION', 'no statement reader is configured');
     return this.o.extractor;
-  }
-
-  private async succeed(doc: AnalysisDoc, reservation: Reservation): Promise<AnalysisDoc> {
-    const done = await this.o.store.collection('analyses').updateOne(
-      { _id: doc._id },
-      {
-        $set: {
-          status: 'succeeded',
-          creditsCharged: reservation.amount,
-          reservationId: reservation.id,
-          updatedAt: this.o.clock.now(),
-        },
-      },
-    );
-    if (!done) throw notFound('analysis', { id: doc._id });
-    return done;
   }
 
   private async release(reservation: Reservation): Promise<boolean> {
@@ -239,14 +163,9 @@ export class AnalysisService {
   }
 
   private async fail(doc: AnalysisDoc, error: unknown): Promise<void> {
-    const message = isDomainError(error) ? error.message : 'internal error';
     if (!isDomainError(error)) this.o.logger?.error({ err: error, analysisId: doc._id }, 'analysis failed');
-    await this.o.store
-      .collection('analyses')
-      .updateOne(
-        { _id: doc._id, status: 'pending' },
-        { $set: { status: 'failed', error: message, updatedAt: this.o.clock.now() }, $unset: { result: true } },
-      )
+    await this.repo
+      .fail(doc._id, isDomainError(error) ? error.message : 'internal error')
       .catch((e: unknown) => this.o.logger?.error({ err: e, analysisId: doc._id }, 'could not mark analysis failed'));
   }
 }

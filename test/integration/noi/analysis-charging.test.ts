@@ -163,6 +163,35 @@ describe(AnalysisService.name, () => {
       expect(await h.money()).toEqual({ balance: 0, reserved: 0, kinds: [] });
     });
 
+    it('runs 10 concurrent requests with one idempotency key once, charging one credit', async () => {
+      const h = await harness({ credits: 5 });
+      h.fake.script(...Array.from({ length: 10 }, () => reply.answer(goodExtraction())));
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 10 }, () =>
+          h.analyses.analyzeProperty({
+            accountId: h.accountId,
+            input: { statementText: STATEMENT_TEXT },
+            idempotencyKey: 'same-key',
+            actor: h.actor,
+          }),
+        ),
+      );
+      const ids = new Set(outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value.id] : [])));
+      const refused = outcomes.flatMap((o) => (o.status === 'rejected' ? [(o.reason as { code?: string }).code] : []));
+      expect(ids.size).toBe(1);
+      // The others arrived while it ran: told to retry, and a retry replays the one analysis.
+      expect(refused.every((c) => c === 'CONFLICT')).toBe(true);
+      expect(h.fake.requests).toHaveLength(1);
+      expect(await h.money()).toEqual({ balance: 4, reserved: 0, kinds: ['purchase', 'reservation', 'spend'] });
+      const replay = await h.analyses.analyzeProperty({
+        accountId: h.accountId,
+        input: { statementText: STATEMENT_TEXT },
+        idempotencyKey: 'same-key',
+        actor: h.actor,
+      });
+      expect(ids.has(replay.id)).toBe(true);
+    });
+
     it('charges exactly 5 of 20 concurrent analyses from an account holding 5 credits', async () => {
       const h = await harness({ credits: 5 });
       h.fake.script(...Array.from({ length: 20 }, () => reply.answer(goodExtraction())));
