@@ -12,11 +12,19 @@ export const MAX_STATEMENT_CHARS = 20_000;
  * `statementText` that the model reads — then `property`, `capRates` and `annualDebtService` may
  * still be given and win over what the model read (a statement rarely states a cap rate).
  */
-export type AnalyzePropertyInput = Partial<NoiInputDraft> & {
+export interface AnalyzePropertyInput {
+  /** `name` is required with typed figures; with `statementText` every given field wins. */
+  property?: { name?: string | null; units?: number | null; rentableSquareFeet?: number | null } | null;
+  period?: NoiInputDraft['period'] | null;
+  incomeLines?: NoiInputDraft['incomeLines'] | null;
+  vacancyAndCreditLoss?: NoiInputDraft['vacancyAndCreditLoss'];
+  expenseLines?: NoiInputDraft['expenseLines'];
+  capRates?: NoiInputDraft['capRates'];
+  annualDebtService?: NoiInputDraft['annualDebtService'];
   statementText?: string | null;
   /** Ask the model for a short plain-language summary of the computed figures. */
   narrative?: boolean | null;
-};
+}
 
 export type StatementSupplement = z.input<typeof supplementSchema>;
 
