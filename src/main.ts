@@ -6,6 +6,7 @@ import { createOpenAIClient, OpenAIStatementExtractor } from './ai/openai-statem
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { systemClock, type Clock, type Logger } from './domain/ports/runtime.port.js';
 import type { Store } from './domain/ports/store.port.js';
+import { createGraphqlApi } from './graphql/graphql.server.js';
 import { createHttpApp } from './http/app.js';
 import { createLogger } from './logger.js';
 import { buildServices, type Services } from './services.js';
@@ -41,7 +42,10 @@ export async function startService(options: StartOptions): Promise<RunningServic
   let url = '';
   let port = 0;
   if (config.PROCESS_ROLES.includes('api')) {
-    const app = createHttpApp({ logger, store });
+    const graphql = await createGraphqlApi({ config, services, logger });
+    stops.push(() => graphql.stop());
+    const mounts = [graphql.mount];
+    const app = createHttpApp({ logger, store, mounts });
     const server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.PORT, config.HOST, () => resolve(s));
       s.once('error', reject);
