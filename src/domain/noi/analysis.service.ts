@@ -11,7 +11,7 @@ import { AnalysisRepository } from './analysis.repository.js';
 import { planAnalysis, withSupplement, type AnalysisPlan, type AnalyzePropertyInput } from './analysis.request.js';
 import { toAnalysis, type Analysis } from './analysis.types.js';
 import { calculateNoi } from './noi.calculator.js';
-import { narrativeFacts } from './noi-dollars.js';
+import { narrativeFacts } from './narrative-facts.mapper.js';
 import type { NoiInput, NoiResult } from './noi.types.js';
 import { parseNoiInput } from './noi.validation.js';
 import type { StatementExtractor } from './statement-extractor.port.js';

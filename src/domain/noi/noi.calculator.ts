@@ -1,5 +1,5 @@
 import { formatCents, percentOf, ratio, roundDiv, type Cents } from './money.js';
-import { NON_OPERATING_EXPLANATION, nonOperatingReason } from './non-operating.js';
+import { NON_OPERATING_EXPLANATION, nonOperatingReason } from './non-operating.classifier.js';
 import {
   EXPENSE_CATEGORIES,
   type ExcludedLine,

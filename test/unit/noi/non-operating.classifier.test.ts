@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nonOperatingReason } from '../../../src/domain/noi/non-operating.js';
+import { nonOperatingReason } from '../../../src/domain/noi/non-operating.classifier.js';
 
 describe(nonOperatingReason.name, () => {
   it.each([
