@@ -1,6 +1,8 @@
 import type { Config } from './config.js';
 import { AccountService } from './domain/accounts/account.service.js';
 import { LedgerService } from './domain/ledger/ledger.service.js';
+import { AnalysisService } from './domain/noi/analysis.service.js';
+import type { StatementExtractor } from './domain/noi/statement-extractor.port.js';
 import type { Clock, Logger } from './domain/ports/runtime.port.js';
 import type { Store } from './domain/ports/store.port.js';
 
@@ -8,6 +10,7 @@ import type { Store } from './domain/ports/store.port.js';
 export interface Services {
   accounts: AccountService;
   ledger: LedgerService;
+  analyses: AnalysisService;
 }
 
 export interface ServiceDeps {
@@ -15,12 +18,23 @@ export interface ServiceDeps {
   store: Store;
   clock: Clock;
   logger: Logger;
+  /** Reads pasted statements (OpenAI); absent without OPENAI_API_KEY. Built by the composition root. */
+  statementExtractor?: StatementExtractor;
 }
 
 export function buildServices(deps: ServiceDeps): Services {
   const { store, clock } = deps;
+  const ledger = new LedgerService({ store, clock });
   return {
     accounts: new AccountService({ store, clock }),
-    ledger: new LedgerService({ store, clock }),
+    ledger,
+    analyses: new AnalysisService({
+      store,
+      clock,
+      ledger,
+      extractor: deps.statementExtractor,
+      costCredits: deps.config.ANALYSIS_COST_CREDITS,
+      logger: deps.logger,
+    }),
   };
 }
