@@ -7,15 +7,21 @@
  *
  *   npx tsx bench/graphql.bench.ts            (or `npm run bench -- graphql`)
  *   npx tsx bench/graphql.bench.ts --seconds=3      (a quicker look)
+ *   npx tsx bench/graphql.bench.ts --profile        (CPU profile of the server)
  */
 import 'reflect-metadata';
 import { fork, type ChildProcess } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
 const CONNECTIONS = 64;
 const SECONDS = Number(process.argv.find((a) => a.startsWith('--seconds='))?.split('=')[1] ?? 10);
 const INITIAL = 1_000_000;
+/** `--profile`: the server writes a V8 CPU profile (open it in Chrome DevTools) when it stops. */
+const PROFILE = process.argv.includes('--profile');
+const PROFILE_DIR = join(tmpdir(), 'noi-bench-profiles');
 
 interface Ready {
   url: string;
@@ -91,7 +97,7 @@ async function load(url: string, requests: autocannon.Request[]): Promise<Run> {
 
 async function main(): Promise<void> {
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--serve'], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...(PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])],
     stdio: 'inherit',
   });
   const ready = await new Promise<Ready>((resolve, reject) => {
@@ -174,6 +180,7 @@ async function main(): Promise<void> {
   console.log(
     `final balance ${final} ${ok ? '==' : '!='} ${INITIAL} − ${spent} = ${INITIAL - spent}: ${ok ? 'OK' : 'MISMATCH'}`,
   );
+  if (PROFILE) console.log(`server CPU profile: ${PROFILE_DIR}`);
   if (!ok || failed > 0) process.exitCode = 1;
 }
 
