@@ -1,10 +1,10 @@
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import type { GraphqlContext, RequestInfo } from './context.js';
+import type { GraphqlContext, HttpRequestInfo } from './context.js';
 
 export interface GraphqlRouteOptions {
   server: ApolloServer<GraphqlContext>;
-  createContext(req: RequestInfo): Promise<GraphqlContext>;
+  createContext(req: HttpRequestInfo): Promise<GraphqlContext>;
   /** express.json limit, e.g. "100kb". */
   bodyLimit: string;
   /** Depth / alias / cost limits of limits.ts: what is wrong with a query, before Apollo sees it. */
