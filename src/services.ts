@@ -1,6 +1,8 @@
 import type { Config } from './config.js';
 import { AccountService } from './domain/accounts/account.service.js';
 import { LedgerService } from './domain/ledger/ledger.service.js';
+import { AnalysisService } from './domain/noi/analysis.service.js';
+import type { StatementExtractor } from './domain/noi/statement-extractor.port.js';
 import type { Clock, Logger } from './domain/ports/runtime.port.js';
 import type { Store } from './domain/ports/store.port.js';
 import { SupportService } from './domain/support/support.service.js';
@@ -9,6 +11,7 @@ import { SupportService } from './domain/support/support.service.js';
 export interface Services {
   accounts: AccountService;
   ledger: LedgerService;
+  analyses: AnalysisService;
   support: SupportService;
 }
 
@@ -17,6 +20,8 @@ export interface ServiceDeps {
   store: Store;
   clock: Clock;
   logger: Logger;
+  /** Reads pasted statements (OpenAI); absent without OPENAI_API_KEY. Built by the composition root. */
+  statementExtractor?: StatementExtractor;
 }
 
 export function buildServices(deps: ServiceDeps): Services {
@@ -26,6 +31,14 @@ export function buildServices(deps: ServiceDeps): Services {
   return {
     accounts,
     ledger,
+    analyses: new AnalysisService({
+      store,
+      clock,
+      ledger,
+      extractor: deps.statementExtractor,
+      costCredits: deps.config.ANALYSIS_COST_CREDITS,
+      logger: deps.logger,
+    }),
     support: new SupportService({ store, clock, accounts, ledger, confirmAbove: deps.config.SUPPORT_CONFIRM_ABOVE }),
   };
 }
