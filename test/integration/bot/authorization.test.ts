@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SubcommandDefinition } from '../../../src/bot/command.types.js';
+import { notice } from '../../../src/bot/embeds.js';
+import { createGatewayClient } from '../../../src/bot/gateway.client.js';
 import { InteractionDispatcher } from '../../../src/bot/interaction.dispatcher.js';
+import { createLogger } from '../../../src/logger.js';
 import {
   ADMIN_ROLE_ID,
+  GUILD_ID,
   OTHER_GUILD_ID,
   OTHER_ROLE_ID,
   SUPPORT_ROLE_ID,
@@ -78,6 +83,48 @@ describe(InteractionDispatcher.name, () => {
         slashCommand(admin, 'credits', 'add', { amount: 3, reason: 'admin fix', email: account.email }),
       );
       expect(title(answer)).toBe('Added 3 credits');
+    });
+
+    it('runs an admin command only for ADMIN_ROLE_IDS', async () => {
+      let runs = 0;
+      const adminOnly: SubcommandDefinition = {
+        parent: 'backup',
+        name: 'status',
+        access: 'admin',
+        data: (b) => b.setName('status').setDescription('test'),
+        execute: async () => {
+          runs += 1;
+          return notice('ran', 'ok');
+        },
+      };
+      const dispatcher = new InteractionDispatcher({
+        guildId: GUILD_ID,
+        supportRoleIds: [SUPPORT_ROLE_ID],
+        adminRoleIds: [ADMIN_ROLE_ID],
+        services: h.services,
+        logger: createLogger('silent'),
+        subcommands: [adminOnly],
+      });
+      const client = createGatewayClient({ apiBase: h.fake.apiBase, dispatcher, logger: createLogger('silent') });
+      const deliver = async (who: Who) => {
+        const payload = slashCommand(who, 'backup', 'status');
+        (
+          client as unknown as { actions: { InteractionCreate: { handle(d: unknown): void } } }
+        ).actions.InteractionCreate.handle(payload);
+        const r = await h.fake.answerTo(payload.token);
+        return (r.body as { data: { embeds: Array<{ title: string; description: string }> } }).data.embeds[0];
+      };
+      try {
+        const support = await deliver({ id: snowflake(), username: 's', roles: [SUPPORT_ROLE_ID] });
+        expect(support).toMatchObject({ title: 'Not allowed', description: 'This command needs an admin role' });
+        expect(runs).toBe(0);
+        expect(await deliver({ id: snowflake(), username: 'a', roles: [ADMIN_ROLE_ID] })).toMatchObject({
+          title: 'ran',
+        });
+        expect(runs).toBe(1);
+      } finally {
+        await client.destroy();
+      }
     });
 
     it('refuses everything when DISCORD_GUILD_ID is not configured', async () => {
