@@ -7,6 +7,8 @@ import { systemClock, type Clock, type Logger } from './domain/ports/runtime.por
 import type { Store } from './domain/ports/store.port.js';
 import { createHttpApp } from './http/app.js';
 import { createLogger } from './logger.js';
+import { StripeWebhookVerifier } from './payments/stripe/stripe-webhook.verifier.js';
+import { mountStripeWebhook } from './payments/stripe/stripe-webhook.route.js';
 import { buildServices, type Services } from './services.js';
 import { MEMORY_BANNER, openStore } from './store/open-store.js';
 
@@ -35,12 +37,17 @@ export async function startService(options: StartOptions): Promise<RunningServic
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const clock = options.clock ?? systemClock;
   const services = buildServices({ config, store, clock, logger });
-  const stops: Array<() => Promise<void>> = [];
+  const stops: Array<() => Promise<void>> = [() => services.alerts.close()];
 
   let url = '';
   let port = 0;
   if (config.PROCESS_ROLES.includes('api')) {
-    const app = createHttpApp({ logger, store });
+    const stripeWebhook = mountStripeWebhook({
+      verifier: config.STRIPE_WEBHOOK_SECRET?.length ? new StripeWebhookVerifier(config.STRIPE_WEBHOOK_SECRET) : null,
+      events: services.stripeEvents,
+      logger,
+    });
+    const app = createHttpApp({ logger, store, mounts: [stripeWebhook] });
     const server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.PORT, config.HOST, () => resolve(s));
       s.once('error', reject);

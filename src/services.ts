@@ -1,13 +1,26 @@
+import { createAlertSink, type ManagedAlertSink } from './alerts/alert-sinks.js';
 import type { Config } from './config.js';
 import { AccountService } from './domain/accounts/account.service.js';
 import { LedgerService } from './domain/ledger/ledger.service.js';
+import type { PaymentProvider } from './domain/payments/payment-provider.port.js';
+import { PaymentsService } from './domain/payments/payments.service.js';
+import { PurchaseEffectsService } from './domain/payments/purchase-effects.service.js';
+import { ReconciliationService } from './domain/payments/reconciliation.service.js';
+import { StripeEventsService } from './domain/payments/stripe-events.service.js';
 import type { Clock, Logger } from './domain/ports/runtime.port.js';
 import type { Store } from './domain/ports/store.port.js';
+import { createStripeClient } from './payments/stripe/stripe.client.js';
+import { StripePaymentProvider } from './payments/stripe/stripe-payment.provider.js';
 
 /** Every domain service of a process, built once by the composition root. */
 export interface Services {
   accounts: AccountService;
   ledger: LedgerService;
+  payments: PaymentsService;
+  stripeEvents: StripeEventsService;
+  reconciliation: ReconciliationService;
+  /** Alerts for on-call (log + Discord, coalesced); close it on shutdown. */
+  alerts: ManagedAlertSink;
 }
 
 export interface ServiceDeps {
@@ -15,12 +28,35 @@ export interface ServiceDeps {
   store: Store;
   clock: Clock;
   logger: Logger;
+  /** Defaults: built from config (Stripe when STRIPE_SECRET_KEY is set; log + Discord webhook alerts). */
+  paymentProvider?: PaymentProvider | null;
+  alerts?: ManagedAlertSink;
 }
 
 export function buildServices(deps: ServiceDeps): Services {
-  const { store, clock } = deps;
+  const { config, store, clock, logger } = deps;
+  const ledger = new LedgerService({ store, clock });
+  const alerts = deps.alerts ?? createAlertSink(config, logger);
+  const provider = deps.paymentProvider !== undefined ? deps.paymentProvider : stripeProvider(config);
+  const effects = new PurchaseEffectsService({ store, clock, ledger });
   return {
     accounts: new AccountService({ store, clock }),
-    ledger: new LedgerService({ store, clock }),
+    ledger,
+    payments: new PaymentsService({
+      store,
+      clock,
+      provider,
+      packages: config.creditPackages,
+      successUrl: config.CHECKOUT_SUCCESS_URL,
+      cancelUrl: config.CHECKOUT_CANCEL_URL,
+    }),
+    stripeEvents: new StripeEventsService({ store, clock, effects, alerts, logger, provider }),
+    reconciliation: new ReconciliationService({ store, clock, effects, alerts, logger, provider }),
+    alerts,
   };
+}
+
+function stripeProvider(config: Config): PaymentProvider | null {
+  const stripe = createStripeClient(config);
+  return stripe ? new StripePaymentProvider(stripe) : null;
 }
