@@ -154,7 +154,7 @@ export class StripeEventsService {
 
 function describe(error: unknown): string {
   const text = isDomainError(error)
-    ? `${error instanceof DuplicateKeyError ? 'DUPLICATE_KEY' : error.code}: ${error.message}`
+    ? `${error instanceof DuplicateKeyError ? 'DUPLICATE_KEY' : error.code}: ${error.message} ${JSON.stringify(error.details)}`
     : error instanceof Error
       ? `${error.name}: ${error.message}`
       : String(error);

@@ -22,7 +22,7 @@ export const FAKE_WEBHOOK_TOKEN = 'x'.repeat(68);
 
 export class DiscordWebhookFake {
   readonly posts: RecordedWebhookPost[] = [];
-  private waiters: Array<{ n: number; resolve: () => void }> = [];
+  private waiters: Array<{ done: () => boolean; resolve: () => void }> = [];
   private readonly server = createServer((req, res) => void this.serve(req, res));
   port = 0;
 
@@ -43,17 +43,28 @@ export class DiscordWebhookFake {
 
   /** Resolves once at least `n` posts arrived (rejects after `timeoutMs`, so a missing alert fails fast). */
   waitForPosts(n: number, timeoutMs = 5_000): Promise<RecordedWebhookPost[]> {
-    if (this.posts.length >= n) return Promise.resolve(this.posts);
+    return this.waitUntil(() => this.posts.length >= n, `${n} post(s)`, timeoutMs).then(() => this.posts);
+  }
+
+  /** Resolves with the first post whose text (title, description, fields) contains `text`. */
+  async waitForPostContaining(text: string, timeoutMs = 5_000): Promise<RecordedWebhookPost> {
+    const find = () => this.posts.find((p) => JSON.stringify(p.body).includes(text));
+    await this.waitUntil(() => find() !== undefined, `a post containing "${text}"`, timeoutMs);
+    return find() as RecordedWebhookPost;
+  }
+
+  private waitUntil(done: () => boolean, what: string, timeoutMs: number): Promise<void> {
+    if (done()) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`expected ${n} Discord webhook post(s), got ${this.posts.length}`)),
-        timeoutMs,
-      );
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w.done !== done);
+        reject(new Error(`expected ${what} at the Discord webhook, got ${this.posts.length} post(s)`));
+      }, timeoutMs);
       this.waiters.push({
-        n,
+        done,
         resolve: () => {
           clearTimeout(timer);
-          resolve(this.posts);
+          resolve();
         },
       });
     });
@@ -78,7 +89,7 @@ export class DiscordWebhookFake {
     }
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as RecordedWebhookPost['body'];
     this.posts.push({ webhookId: m[1] as string, token: m[2] as string, body });
-    this.waiters = this.waiters.filter((w) => (this.posts.length >= w.n ? (w.resolve(), false) : true));
+    this.waiters = this.waiters.filter((w) => (w.done() ? (w.resolve(), false) : true));
     if (url.searchParams.get('wait') !== 'true') {
       res.writeHead(204).end();
       return;
