@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { systemClock, type Clock, type Logger } from './domain/ports/runtime.port.js';
 import type { Store } from './domain/ports/store.port.js';
+import { createGraphqlApi } from './graphql/graphql.server.js';
 import { createHttpApp } from './http/app.js';
 import { createLogger } from './logger.js';
 import { StripeWebhookVerifier } from './payments/stripe/stripe-webhook.verifier.js';
@@ -42,12 +43,15 @@ export async function startService(options: StartOptions): Promise<RunningServic
   let url = '';
   let port = 0;
   if (config.PROCESS_ROLES.includes('api')) {
+    const graphql = await createGraphqlApi({ config, services, logger });
+    stops.push(() => graphql.stop());
     const stripeWebhook = mountStripeWebhook({
       verifier: config.STRIPE_WEBHOOK_SECRET?.length ? new StripeWebhookVerifier(config.STRIPE_WEBHOOK_SECRET) : null,
       events: services.stripeEvents,
       logger,
     });
-    const app = createHttpApp({ logger, store, mounts: [stripeWebhook] });
+    const mounts = [graphql.mount, stripeWebhook];
+    const app = createHttpApp({ logger, store, mounts });
     const server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.PORT, config.HOST, () => resolve(s));
       s.once('error', reject);

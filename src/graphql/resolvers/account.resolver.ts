@@ -1,0 +1,42 @@
+import { Arg, Args, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
+import type { Account } from '../../domain/accounts/account.types.js';
+import { badInput, DomainError } from '../../domain/errors.js';
+import type { GraphqlContext } from '../context.js';
+import { AccountConnection, AccountType } from '../types/account.type.js';
+import { toConnection, type Connection } from '../types/connection.type.js';
+import { AccountSearchArgs } from '../types/page-args.type.js';
+
+@Resolver(() => AccountType)
+export class AccountResolver {
+  @Authorized()
+  @Query(() => AccountType, { description: "The caller's account; the first call creates it." })
+  async me(@Ctx() ctx: GraphqlContext): Promise<Account> {
+    return ctx.account();
+  }
+
+  @Authorized('support', 'admin')
+  @Query(() => AccountType, { nullable: true, description: 'Support: one account by id or by email.' })
+  async account(
+    @Ctx() ctx: GraphqlContext,
+    @Arg('id', () => ID, { nullable: true }) id?: string | null,
+    @Arg('email', () => String, { nullable: true }) email?: string | null,
+  ): Promise<Account | null> {
+    if (Boolean(id) === Boolean(email)) throw badInput('pass exactly one of id and email');
+    if (email) return ctx.services.accounts.findByEmail(email);
+    try {
+      return await ctx.services.accounts.getById(id!);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'NOT_FOUND') return null;
+      throw error;
+    }
+  }
+
+  @Authorized('support', 'admin')
+  @Query(() => AccountConnection, { description: 'Support: accounts by email prefix, ordered by email.' })
+  async accounts(
+    @Ctx() ctx: GraphqlContext,
+    @Args(() => AccountSearchArgs) args: AccountSearchArgs,
+  ): Promise<Connection<Account>> {
+    return toConnection(await ctx.services.accounts.search(args.search, args), args);
+  }
+}
