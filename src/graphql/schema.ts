@@ -5,6 +5,8 @@ import { AccountResolver } from './resolvers/account.resolver.js';
 import { CreditPackageResolver } from './resolvers/credit-package.resolver.js';
 import { CreditsResolver } from './resolvers/credits.resolver.js';
 import { LedgerResolver } from './resolvers/ledger.resolver.js';
+import { PurchaseResolver } from './resolvers/purchase.resolver.js';
+import { StripeSupportResolver } from './resolvers/stripe-support.resolver.js';
 
 /**
  * Every resolver class of the API. A feature adds its resolver here (one line), then runs
@@ -16,6 +18,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   CreditPackageResolver,
   LedgerResolver,
   CreditsResolver,
+  PurchaseResolver,
+  StripeSupportResolver,
 ];
 
 /** Resolvers are stateless (services come through the context), so one schema serves every server. */
