@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -14,7 +14,11 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
   program
     .command('reconcile')
     .description('grant every paid Stripe Checkout session of the window that the ledger lacks (missed webhooks)')
-    .option('--since <duration>', 'how far back to look (90m, 24h, 7d)', parseDuration, UNIT_MS.h * 24)
+    .addOption(
+      new Option('--since <duration>', 'how far back to look (90m, 24h, 7d)')
+        .argParser(parseDuration)
+        .default(UNIT_MS.h * 24, '24h'),
+    )
     .option('--account <accountId>', "only this account's Stripe customer (ignores --since)")
     .action(async (options: { since: number; account?: string }) => {
       const { services, close } = await ctx.open();
