@@ -125,6 +125,8 @@ export class PurchaseEffectsService {
         purchaseId: purchase._id,
       });
     const paid = charge.amount > 0 ? charge.amount : purchase.amountTotal;
+    if (paid <= 0)
+      throw new DomainError('CONFLICT', `refund of ${charge.id}: the paid amount is unknown`, { chargeId: charge.id });
     const refunded = Math.min(charge.amountRefunded, paid);
     const target = Math.floor((purchase.creditsGranted * refunded) / paid);
     const due = target - purchase.creditsClawedBack - purchase.clawbackShortfall;
