@@ -2,6 +2,7 @@ import { createAlertSink, type ManagedAlertSink } from './alerts/alert-sinks.js'
 import type { Config } from './config.js';
 import { AccountService } from './domain/accounts/account.service.js';
 import { LedgerService } from './domain/ledger/ledger.service.js';
+import { ClawbackService } from './domain/payments/clawback.service.js';
 import type { PaymentProvider } from './domain/payments/payment-provider.port.js';
 import { PaymentsService } from './domain/payments/payments.service.js';
 import { PurchaseEffectsService } from './domain/payments/purchase-effects.service.js';
@@ -39,6 +40,7 @@ export function buildServices(deps: ServiceDeps): Services {
   const alerts = deps.alerts ?? createAlertSink(config, logger);
   const provider = deps.paymentProvider !== undefined ? deps.paymentProvider : stripeProvider(config);
   const effects = new PurchaseEffectsService({ store, clock, ledger });
+  const clawbacks = new ClawbackService({ clock, ledger });
   return {
     accounts: new AccountService({ store, clock }),
     ledger,
@@ -50,7 +52,7 @@ export function buildServices(deps: ServiceDeps): Services {
       successUrl: config.CHECKOUT_SUCCESS_URL,
       cancelUrl: config.CHECKOUT_CANCEL_URL,
     }),
-    stripeEvents: new StripeEventsService({ store, clock, effects, alerts, logger, provider }),
+    stripeEvents: new StripeEventsService({ store, clock, effects, clawbacks, alerts, logger, provider }),
     reconciliation: new ReconciliationService({ store, clock, effects, alerts, logger, provider }),
     alerts,
   };

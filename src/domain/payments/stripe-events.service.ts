@@ -5,6 +5,7 @@ import type { Alert, AlertSink, Clock, Logger } from '../ports/runtime.port.js';
 import type { Store, StoreTx } from '../ports/store.port.js';
 import { parseInput } from '../validation.js';
 import { paymentsUnconfigured, type PaymentEvent, type PaymentProvider } from './payment-provider.port.js';
+import type { ClawbackService } from './clawback.service.js';
 import { transactionWithRetry, type Effect, type PurchaseEffectsService } from './purchase-effects.service.js';
 import { toWebhookFailure, type WebhookFailure } from './purchase.types.js';
 
@@ -12,6 +13,7 @@ export interface StripeEventsOptions {
   store: Store;
   clock: Clock;
   effects: PurchaseEffectsService;
+  clawbacks: ClawbackService;
   alerts: AlertSink;
   logger: Logger;
   /** null when STRIPE_SECRET_KEY is not configured: replay then answers CONFIGURATION. */
@@ -97,7 +99,7 @@ export class StripeEventsService {
 
   private apply(tx: StoreTx, event: PaymentEvent): Promise<Effect> {
     const actor: Actor = { type: 'stripe', id: event.id, name: event.type };
-    const { effects } = this.o;
+    const { effects, clawbacks } = this.o;
     switch (event.kind) {
       case 'checkout':
         if (event.type === 'checkout.session.async_payment_failed')
@@ -105,11 +107,11 @@ export class StripeEventsService {
         if (event.type === 'checkout.session.expired') return effects.closeSession(tx, event.session, 'expired');
         return effects.settleSession(tx, event.session, actor);
       case 'refund':
-        return effects.refund(tx, event.charge, actor);
+        return clawbacks.refund(tx, event.charge, actor);
       case 'dispute':
         return event.type === 'charge.dispute.created'
-          ? effects.disputeOpened(tx, event.dispute)
-          : effects.disputeClosed(tx, event.dispute, actor);
+          ? clawbacks.disputeOpened(tx, event.dispute)
+          : clawbacks.disputeClosed(tx, event.dispute, actor);
       case 'unhandled':
         return Promise.resolve({ outcome: 'ignored: unhandled event type', ignored: true, alerts: [] });
     }
