@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
+import { createOpenAIClient, OpenAIStatementExtractor } from './ai/openai-statement.extractor.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { systemClock, type Clock, type Logger } from './domain/ports/runtime.port.js';
 import type { Store } from './domain/ports/store.port.js';
@@ -37,7 +38,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
   const { config, store } = options;
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const clock = options.clock ?? systemClock;
-  const services = buildServices({ config, store, clock, logger });
+  const services = buildServices({ config, store, clock, logger, statementExtractor: statementExtractor(config) });
   const stops: Array<() => Promise<void>> = [() => services.alerts.close()];
 
   let url = '';
@@ -77,6 +78,17 @@ export async function startService(options: StartOptions): Promise<RunningServic
       for (const stop of stops.reverse()) await stop();
     },
   };
+}
+
+/** The OpenAI client exists only here; without OPENAI_API_KEY analyses take typed input only. */
+function statementExtractor(config: Config): OpenAIStatementExtractor | undefined {
+  if (!config.OPENAI_API_KEY) return undefined;
+  const client = createOpenAIClient({
+    apiKey: config.OPENAI_API_KEY,
+    baseURL: config.OPENAI_BASE_URL,
+    timeoutMs: config.OPENAI_TIMEOUT_MS,
+  });
+  return new OpenAIStatementExtractor({ client, model: config.OPENAI_MODEL });
 }
 
 async function main(): Promise<void> {

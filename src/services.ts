@@ -2,6 +2,8 @@ import { createAlertSink, type ManagedAlertSink } from './alerts/alert-sinks.js'
 import type { Config } from './config.js';
 import { AccountService } from './domain/accounts/account.service.js';
 import { LedgerService } from './domain/ledger/ledger.service.js';
+import { AnalysisService } from './domain/noi/analysis.service.js';
+import type { StatementExtractor } from './domain/noi/statement-extractor.port.js';
 import { ClawbackService } from './domain/payments/clawback.service.js';
 import type { PaymentProvider } from './domain/payments/payment-provider.port.js';
 import { PaymentsService } from './domain/payments/payments.service.js';
@@ -17,6 +19,7 @@ import { StripePaymentProvider } from './payments/stripe/stripe-payment.provider
 export interface Services {
   accounts: AccountService;
   ledger: LedgerService;
+  analyses: AnalysisService;
   payments: PaymentsService;
   stripeEvents: StripeEventsService;
   reconciliation: ReconciliationService;
@@ -29,6 +32,8 @@ export interface ServiceDeps {
   store: Store;
   clock: Clock;
   logger: Logger;
+  /** Reads pasted statements (OpenAI); absent without OPENAI_API_KEY. Built by the composition root. */
+  statementExtractor?: StatementExtractor;
   /** Defaults: built from config (Stripe when STRIPE_SECRET_KEY is set; log + Discord webhook alerts). */
   paymentProvider?: PaymentProvider | null;
   alerts?: ManagedAlertSink;
@@ -44,6 +49,14 @@ export function buildServices(deps: ServiceDeps): Services {
   return {
     accounts: new AccountService({ store, clock }),
     ledger,
+    analyses: new AnalysisService({
+      store,
+      clock,
+      ledger,
+      extractor: deps.statementExtractor,
+      costCredits: config.ANALYSIS_COST_CREDITS,
+      logger,
+    }),
     payments: new PaymentsService({
       store,
       clock,

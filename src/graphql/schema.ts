@@ -2,6 +2,7 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { authChecker } from './auth/auth-checker.js';
 import { AccountResolver } from './resolvers/account.resolver.js';
+import { AnalysisResolver } from './resolvers/analysis.resolver.js';
 import { CreditPackageResolver } from './resolvers/credit-package.resolver.js';
 import { CreditsResolver } from './resolvers/credits.resolver.js';
 import { LedgerResolver } from './resolvers/ledger.resolver.js';
@@ -18,6 +19,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   CreditPackageResolver,
   LedgerResolver,
   CreditsResolver,
+  AnalysisResolver,
   PurchaseResolver,
   StripeSupportResolver,
 ];
