@@ -34,7 +34,7 @@ export interface ContextDeps {
   verifier: JwtVerifier | null;
 }
 
-export interface RequestInfo {
+export interface HttpRequestInfo {
   requestId: string;
   authorization: string | undefined;
 }
@@ -43,7 +43,7 @@ export interface RequestInfo {
  * Builds the context of one request. No token → anonymous (fields that need a caller answer
  * UNAUTHENTICATED); a token that does not verify fails the whole request with HTTP 401.
  */
-export function contextFactory(deps: ContextDeps): (req: RequestInfo) => Promise<GraphqlContext> {
+export function contextFactory(deps: ContextDeps): (req: HttpRequestInfo) => Promise<GraphqlContext> {
   return async ({ requestId, authorization }) => {
     const principal = authorization ? await authenticate(deps, requestId, authorization) : null;
     let account: Promise<Account> | undefined;

@@ -84,8 +84,11 @@ export function classifyError(error: unknown): ClassifiedError {
   if (original instanceof AuthorizationError) return known('FORBIDDEN', 'your roles do not allow this operation');
   if (original instanceof GraphQLError) {
     const code = original.extensions.code;
-    if (typeof code === 'string' && REQUEST_CODES.has(code))
-      return { ...known('BAD_USER_INPUT', original.message), extensions: { reason: code } };
+    if (typeof code === 'string' && REQUEST_CODES.has(code)) {
+      // Apollo's own BAD_USER_INPUT is a variable that does not fit its declared type.
+      const reason = code === 'BAD_USER_INPUT' ? 'INVALID_VARIABLES' : code;
+      return { ...known('BAD_USER_INPUT', original.message), extensions: { reason } };
+    }
     if (typeof code === 'string' && (GRAPHQL_ERROR_CODES as readonly string[]).includes(code)) {
       const { code: _c, http: _h, stacktrace: _s, ...rest } = original.extensions;
       return { ...known(code as GraphqlErrorCode, original.message), extensions: rest };

@@ -11,7 +11,7 @@ import { contextFactory, type GraphqlContext } from './context.js';
 import { errorLoggingPlugin } from './error-logging.plugin.js';
 import { formatGraphqlError } from './error-map.js';
 import { graphqlRoute } from './graphql.route.js';
-import { MAX_TOKENS, queryLimitsRule } from './limits.js';
+import { createQueryGuard, MAX_TOKENS } from './limits.js';
 import { mutationRateLimitPlugin } from './rate-limit.plugin.js';
 import { buildGraphqlSchema } from './schema.js';
 
@@ -32,8 +32,9 @@ export async function createGraphqlApi(deps: GraphqlApiDeps): Promise<GraphqlApi
   const { config, logger } = deps;
   const production = config.NODE_ENV === 'production';
   const development = config.NODE_ENV === 'development';
+  const schema = await buildGraphqlSchema();
   const server = new ApolloServer<GraphqlContext>({
-    schema: await buildGraphqlSchema(),
+    schema,
     // Every default that Apollo would derive from process.env.NODE_ENV is decided here instead.
     introspection: !production,
     includeStacktraceInErrorResponses: development,
@@ -42,13 +43,6 @@ export async function createGraphqlApi(deps: GraphqlApiDeps): Promise<GraphqlApi
     stopOnTerminationSignals: false,
     status400ForVariableCoercionErrors: true,
     parseOptions: { maxTokens: MAX_TOKENS },
-    validationRules: [
-      queryLimitsRule({
-        maxDepth: config.GRAPHQL_DEPTH_LIMIT,
-        maxAliases: config.GRAPHQL_MAX_ALIASES,
-        maxCost: config.GRAPHQL_MAX_COST,
-      }),
-    ],
     formatError: (formatted, error) => formatGraphqlError(formatted, error, { development }),
     logger: {
       debug: (m) => logger.debug({}, String(m)),
@@ -78,7 +72,16 @@ export async function createGraphqlApi(deps: GraphqlApiDeps): Promise<GraphqlApi
       : null;
   const createContext = contextFactory({ ...deps, verifier });
   return {
-    mount: graphqlRoute({ server, createContext, bodyLimit: config.HTTP_BODY_LIMIT }),
+    mount: graphqlRoute({
+      server,
+      createContext,
+      bodyLimit: config.HTTP_BODY_LIMIT,
+      guard: createQueryGuard(schema, {
+        maxDepth: config.GRAPHQL_DEPTH_LIMIT,
+        maxAliases: config.GRAPHQL_MAX_ALIASES,
+        maxCost: config.GRAPHQL_MAX_COST,
+      }),
+    }),
     stop: () => server.stop(),
   };
 }

@@ -1,10 +1,12 @@
-import { Arg, Args, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import type { Account } from '../../domain/accounts/account.types.js';
+import type { LedgerEntry } from '../../domain/ledger/ledger.types.js';
 import { badInput, DomainError } from '../../domain/errors.js';
 import type { GraphqlContext } from '../context.js';
 import { AccountConnection, AccountType } from '../types/account.type.js';
 import { toConnection, type Connection } from '../types/connection.type.js';
-import { AccountSearchArgs } from '../types/page-args.type.js';
+import { LedgerEntryConnection } from '../types/ledger-entry.type.js';
+import { AccountSearchArgs, PageArgs } from '../types/page-args.type.js';
 
 @Resolver(() => AccountType)
 export class AccountResolver {
@@ -38,5 +40,15 @@ export class AccountResolver {
     @Args(() => AccountSearchArgs) args: AccountSearchArgs,
   ): Promise<Connection<Account>> {
     return toConnection(await ctx.services.accounts.search(args.search, args), args);
+  }
+
+  /** Whoever may see an account may see its ledger: `me { ledger }`, or support's `account { ledger }`. */
+  @FieldResolver(() => LedgerEntryConnection, { description: "This account's ledger, newest first." })
+  async ledger(
+    @Root() account: Account,
+    @Ctx() ctx: GraphqlContext,
+    @Args(() => PageArgs) args: PageArgs,
+  ): Promise<Connection<LedgerEntry>> {
+    return toConnection(await ctx.services.ledger.list(account.id, args), args);
   }
 }

@@ -56,6 +56,11 @@ describe('GraphQL authorization', () => {
       expect(new Set(results.map((r) => r.me.id)).size).toBe(1);
       expect(await srv.store.collection('accounts').count({ email: 'racer@example.com' })).toBe(1);
     });
+
+    it('answers FORBIDDEN to `me` for a service token, which has no account of its own', async () => {
+      const r = await srv.gql('{ me { id } }', {}, await srv.token({ roles: ['service'] }));
+      expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    });
   });
 
   describe('creditPackages', () => {
