@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliContext } from '../../../src/cli/cli-context.js';
-import { Command } from 'commander';
-import { parseDuration, registerReconcileCommand } from '../../../src/cli/commands/reconcile.command.js';
+import { parseDuration } from '../../../src/cli/commands/reconcile.command.js';
+import { buildProgram } from '../../../src/cli/main.js';
 import { loadConfig } from '../../../src/config.js';
 import { systemClock } from '../../../src/domain/ports/runtime.port.js';
 import { createLogger } from '../../../src/logger.js';
@@ -41,10 +41,7 @@ describe('reconcile command', () => {
       print: (data) => void printed.push(data),
     };
 
-    // src/cli/main.ts runs its main() on import, so the command is registered on a bare program here.
-    const program = new Command('noi-credits').exitOverride();
-    registerReconcileCommand(program, ctx);
-    await program.parseAsync(['node', 'cli', 'reconcile', '--since', '2h']);
+    await buildProgram(ctx).parseAsync(['node', 'cli', 'reconcile', '--since', '2h']);
 
     expect(printed).toHaveLength(1);
     expect(printed[0]?.healed).toEqual([
