@@ -10,6 +10,8 @@ import type { Store } from './domain/ports/store.port.js';
 import { createGraphqlApi } from './graphql/graphql.server.js';
 import { createHttpApp } from './http/app.js';
 import { createLogger } from './logger.js';
+import { StripeWebhookVerifier } from './payments/stripe/stripe-webhook.verifier.js';
+import { mountStripeWebhook } from './payments/stripe/stripe-webhook.route.js';
 import { buildServices, type Services } from './services.js';
 import { MEMORY_BANNER, openStore } from './store/open-store.js';
 
@@ -39,7 +41,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const clock = options.clock ?? systemClock;
   const services = buildServices({ config, store, clock, logger, statementExtractor: statementExtractor(config) });
-  const stops: Array<() => Promise<void>> = [];
+  const stops: Array<() => Promise<void>> = [() => services.alerts.close()];
   const discord = createDiscordBot({ config, services, clock, logger });
 
   let url = '';
@@ -47,7 +49,12 @@ export async function startService(options: StartOptions): Promise<RunningServic
   if (config.PROCESS_ROLES.includes('api')) {
     const graphql = await createGraphqlApi({ config, services, logger });
     stops.push(() => graphql.stop());
-    const mounts = [graphql.mount];
+    const stripeWebhook = mountStripeWebhook({
+      verifier: config.STRIPE_WEBHOOK_SECRET?.length ? new StripeWebhookVerifier(config.STRIPE_WEBHOOK_SECRET) : null,
+      events: services.stripeEvents,
+      logger,
+    });
+    const mounts = [graphql.mount, stripeWebhook];
     if (discord.httpMount) mounts.push(discord.httpMount);
     const app = createHttpApp({ logger, store, mounts });
     const server = await new Promise<Server>((resolve, reject) => {

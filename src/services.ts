@@ -1,17 +1,32 @@
+import { createAlertSink, type ManagedAlertSink } from './alerts/alert-sinks.js';
+import { createChannelAlertSink } from './alerts/discord-channel.sink.js';
 import type { Config } from './config.js';
 import { AccountService } from './domain/accounts/account.service.js';
 import { LedgerService } from './domain/ledger/ledger.service.js';
 import { AnalysisService } from './domain/noi/analysis.service.js';
 import type { StatementExtractor } from './domain/noi/statement-extractor.port.js';
+import { ClawbackService } from './domain/payments/clawback.service.js';
+import type { PaymentProvider } from './domain/payments/payment-provider.port.js';
+import { PaymentsService } from './domain/payments/payments.service.js';
+import { PurchaseEffectsService } from './domain/payments/purchase-effects.service.js';
+import { ReconciliationService } from './domain/payments/reconciliation.service.js';
+import { StripeEventsService } from './domain/payments/stripe-events.service.js';
 import type { Clock, Logger } from './domain/ports/runtime.port.js';
 import type { Store } from './domain/ports/store.port.js';
 import { SupportService } from './domain/support/support.service.js';
+import { createStripeClient } from './payments/stripe/stripe.client.js';
+import { StripePaymentProvider } from './payments/stripe/stripe-payment.provider.js';
 
 /** Every domain service of a process, built once by the composition root. */
 export interface Services {
   accounts: AccountService;
   ledger: LedgerService;
   analyses: AnalysisService;
+  payments: PaymentsService;
+  stripeEvents: StripeEventsService;
+  reconciliation: ReconciliationService;
+  /** Alerts for on-call (log + Discord, coalesced); close it on shutdown. */
+  alerts: ManagedAlertSink;
   support: SupportService;
 }
 
@@ -22,12 +37,20 @@ export interface ServiceDeps {
   logger: Logger;
   /** Reads pasted statements (OpenAI); absent without OPENAI_API_KEY. Built by the composition root. */
   statementExtractor?: StatementExtractor;
+  /** Defaults: built from config (Stripe when STRIPE_SECRET_KEY is set; log + Discord webhook alerts). */
+  paymentProvider?: PaymentProvider | null;
+  alerts?: ManagedAlertSink;
 }
 
 export function buildServices(deps: ServiceDeps): Services {
-  const { store, clock } = deps;
+  const { config, store, clock, logger } = deps;
   const accounts = new AccountService({ store, clock });
   const ledger = new LedgerService({ store, clock });
+  const channel = createChannelAlertSink(config, logger);
+  const alerts = deps.alerts ?? createAlertSink(config, logger, { extra: channel ? [channel] : [] });
+  const provider = deps.paymentProvider !== undefined ? deps.paymentProvider : stripeProvider(config);
+  const effects = new PurchaseEffectsService({ store, clock, ledger });
+  const clawbacks = new ClawbackService({ clock, ledger });
   return {
     accounts,
     ledger,
@@ -36,9 +59,25 @@ export function buildServices(deps: ServiceDeps): Services {
       clock,
       ledger,
       extractor: deps.statementExtractor,
-      costCredits: deps.config.ANALYSIS_COST_CREDITS,
-      logger: deps.logger,
+      costCredits: config.ANALYSIS_COST_CREDITS,
+      logger,
     }),
-    support: new SupportService({ store, clock, accounts, ledger, confirmAbove: deps.config.SUPPORT_CONFIRM_ABOVE }),
+    payments: new PaymentsService({
+      store,
+      clock,
+      provider,
+      packages: config.creditPackages,
+      successUrl: config.CHECKOUT_SUCCESS_URL,
+      cancelUrl: config.CHECKOUT_CANCEL_URL,
+    }),
+    stripeEvents: new StripeEventsService({ store, clock, effects, clawbacks, alerts, logger, provider }),
+    reconciliation: new ReconciliationService({ store, clock, effects, alerts, logger, provider }),
+    alerts,
+    support: new SupportService({ store, clock, accounts, ledger, confirmAbove: config.SUPPORT_CONFIRM_ABOVE }),
   };
+}
+
+function stripeProvider(config: Config): PaymentProvider | null {
+  const stripe = createStripeClient(config);
+  return stripe ? new StripePaymentProvider(stripe) : null;
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
+import { registerReconcileCommand } from './reconcile.command.js';
 import { registerTokenCommand } from './token.command.js';
 import { registerVerifyLedgerCommand } from './verify-ledger.command.js';
 
@@ -7,4 +8,5 @@ import { registerVerifyLedgerCommand } from './verify-ledger.command.js';
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerVerifyLedgerCommand(program, ctx);
   registerTokenCommand(program, ctx);
+  registerReconcileCommand(program, ctx);
 }
