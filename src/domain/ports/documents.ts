@@ -167,21 +167,26 @@ export interface AnalysisDoc {
 }
 
 /**
- * A support action waiting for its requester to press "Confirm" (e.g. a large removal). Kept in the
- * Store, not in process memory, so any replica can receive the button press.
+ * A support action waiting for its requester to press "Confirm" (a large removal, granting credits a
+ * missed webhook never granted). Kept in the Store, not in process memory, so any replica can
+ * receive the button press.
  */
 export type PendingConfirmationStatus = 'pending' | 'confirmed' | 'cancelled' | 'expired';
+export type PendingConfirmationAction = 'credits.remove' | 'payments.grant_missing';
 export interface PendingConfirmationDoc {
   _id: string;
-  action: 'credits.remove';
+  action: PendingConfirmationAction;
   /** The idempotency key of the request that asked (one prompt per request). */
   requestKey: string;
   requester: Actor;
   accountId: string;
+  /** Credits the action would move (removal: asked for; grant: the sessions' total). */
   amount: number;
   reason: string;
-  /** Why it needed confirming when it was asked. */
+  /** Removals: why it needed confirming when it was asked. */
   because: Array<'above_threshold' | 'above_available'>;
+  /** Grants: exactly the Checkout sessions the prompt listed. */
+  checkoutSessionIds?: string[];
   status: PendingConfirmationStatus;
   createdAt: Date;
   expiresAt: Date;

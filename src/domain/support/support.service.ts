@@ -4,11 +4,11 @@ import type { Account } from '../accounts/account.types.js';
 import { DomainError, badInput, notFound } from '../errors.js';
 import type { LedgerService } from '../ledger/ledger.service.js';
 import { toLedgerEntry, type LedgerEntry } from '../ledger/ledger.types.js';
-import type { Actor } from '../ports/documents.js';
+import type { Actor, PendingConfirmationDoc } from '../ports/documents.js';
 import type { Clock } from '../ports/runtime.port.js';
 import type { Store } from '../ports/store.port.js';
 import { creditAmount, emailAddress, entityId, idempotencyKey, parseInput, reasonText } from '../validation.js';
-import { RemovalConfirmations } from './removal-confirmations.js';
+import { ConfirmationPrompts } from './confirmation-prompts.js';
 import {
   toPurchaseSummary,
   type AccountOverview,
@@ -16,6 +16,7 @@ import {
   type BalanceChange,
   type HistoryPage,
   type LinkResult,
+  type PendingRemoval,
   type RemovalOutcome,
 } from './support.types.js';
 
@@ -69,14 +70,14 @@ export class SupportService {
   private readonly accounts: AccountService;
   private readonly ledger: LedgerService;
   private readonly confirmAbove: number;
-  private readonly confirmations: RemovalConfirmations;
+  private readonly prompts: ConfirmationPrompts;
 
   constructor(options: SupportServiceOptions) {
     this.store = options.store;
     this.accounts = options.accounts;
     this.ledger = options.ledger;
     this.confirmAbove = options.confirmAbove;
-    this.confirmations = new RemovalConfirmations({
+    this.prompts = new ConfirmationPrompts({
       store: options.store,
       clock: options.clock,
       ttlMs: options.confirmationTtlMs ?? DEFAULT_CONFIRMATION_TTL_MS,
@@ -112,12 +113,12 @@ export class SupportService {
   async removeCredits(input: ChangeInput): Promise<RemovalOutcome> {
     const i = parseInput(change, input);
     const account = await this.resolveAccount(input.target);
-    const asked = await this.confirmations.findByRequest(i.idempotencyKey);
+    const asked = await this.prompts.findByRequest(i.idempotencyKey);
     if (asked?.status === 'confirmed' && asked.ledgerEntryId)
       return { status: 'removed', change: await this.confirmedChange(asked.ledgerEntryId, asked.amount) };
     if (asked) {
-      this.confirmations.assertOpen(asked);
-      return { status: 'needs_confirmation', confirmation: await this.confirmations.describe(asked) };
+      this.prompts.assertOpen(asked);
+      return { status: 'needs_confirmation', confirmation: await this.describeRemoval(asked) };
     }
     const replayed = await this.seen(account.id, i.idempotencyKey);
     const because = [
@@ -125,8 +126,16 @@ export class SupportService {
       ...(i.amount > account.available ? (['above_available'] as const) : []),
     ];
     if (!replayed && because.length > 0) {
-      const confirmation = await this.confirmations.open({ account, because, ...i });
-      return { status: 'needs_confirmation', confirmation };
+      const prompt = await this.prompts.open({
+        action: 'credits.remove',
+        requestKey: i.idempotencyKey,
+        requester: i.actor,
+        accountId: account.id,
+        amount: i.amount,
+        reason: i.reason,
+        because,
+      });
+      return { status: 'needs_confirmation', confirmation: await this.describeRemoval(prompt) };
     }
     const entry = await this.ledger.adjust({ accountId: account.id, ...i, amount: -i.amount });
     return { status: 'removed', change: await this.describe(entry, i.amount, replayed) };
@@ -134,7 +143,7 @@ export class SupportService {
 
   /** Only the requester may confirm; a confirmation applies once, however often it is pressed. */
   async confirmRemoval(input: { confirmationId: string; actor: Actor }): Promise<BalanceChange> {
-    const p = await this.confirmations.claim(input.confirmationId, input.actor);
+    const p = await this.prompts.claim(input.confirmationId, input.actor, 'credits.remove');
     if (p.status === 'confirmed' && p.ledgerEntryId) return this.confirmedChange(p.ledgerEntryId, p.amount);
     const entry = await this.ledger.adjust({
       accountId: p.accountId,
@@ -144,12 +153,12 @@ export class SupportService {
       actor: input.actor,
       clampToAvailable: true,
     });
-    const first = await this.confirmations.markConfirmed(p, input.actor, entry.id);
+    const first = await this.prompts.markConfirmed(p, input.actor, entry.id);
     return this.describe(entry, p.amount, !first);
   }
 
   async cancelRemoval(input: { confirmationId: string; actor: Actor }): Promise<{ account: Account }> {
-    const p = await this.confirmations.cancel(input.confirmationId, input.actor);
+    const p = await this.prompts.cancel(input.confirmationId, input.actor, 'credits.remove');
     return { account: await this.accounts.getById(p.accountId) };
   }
 
@@ -188,6 +197,19 @@ export class SupportService {
       pageSize: HISTORY_PAGE_SIZE,
       entries: docs.slice(0, HISTORY_PAGE_SIZE).map(toLedgerEntry),
       hasMore: docs.length > HISTORY_PAGE_SIZE,
+    };
+  }
+
+  private async describeRemoval(doc: PendingConfirmationDoc): Promise<PendingRemoval> {
+    const account = await this.accounts.getById(doc.accountId);
+    return {
+      id: doc._id,
+      account,
+      amount: doc.amount,
+      reason: doc.reason,
+      because: doc.because,
+      wouldRemove: Math.max(0, Math.min(doc.amount, account.available)),
+      expiresAt: doc.expiresAt,
     };
   }
 
