@@ -13,6 +13,7 @@ import { ReconciliationService } from './domain/payments/reconciliation.service.
 import { StripeEventsService } from './domain/payments/stripe-events.service.js';
 import type { Clock, Logger } from './domain/ports/runtime.port.js';
 import type { Store } from './domain/ports/store.port.js';
+import { PaymentSupportService } from './domain/support/payment-support.service.js';
 import { SupportService } from './domain/support/support.service.js';
 import { createStripeClient } from './payments/stripe/stripe.client.js';
 import { StripePaymentProvider } from './payments/stripe/stripe-payment.provider.js';
@@ -28,6 +29,7 @@ export interface Services {
   /** Alerts for on-call (log + Discord, coalesced); close it on shutdown. */
   alerts: ManagedAlertSink;
   support: SupportService;
+  paymentSupport: PaymentSupportService;
 }
 
 export interface ServiceDeps {
@@ -51,6 +53,8 @@ export function buildServices(deps: ServiceDeps): Services {
   const provider = deps.paymentProvider !== undefined ? deps.paymentProvider : stripeProvider(config);
   const effects = new PurchaseEffectsService({ store, clock, ledger });
   const clawbacks = new ClawbackService({ clock, ledger });
+  const stripeEvents = new StripeEventsService({ store, clock, effects, clawbacks, alerts, logger, provider });
+  const support = new SupportService({ store, clock, accounts, ledger, confirmAbove: config.SUPPORT_CONFIRM_ABOVE });
   return {
     accounts,
     ledger,
@@ -70,10 +74,11 @@ export function buildServices(deps: ServiceDeps): Services {
       successUrl: config.CHECKOUT_SUCCESS_URL,
       cancelUrl: config.CHECKOUT_CANCEL_URL,
     }),
-    stripeEvents: new StripeEventsService({ store, clock, effects, clawbacks, alerts, logger, provider }),
+    stripeEvents,
     reconciliation: new ReconciliationService({ store, clock, effects, alerts, logger, provider }),
     alerts,
-    support: new SupportService({ store, clock, accounts, ledger, confirmAbove: config.SUPPORT_CONFIRM_ABOVE }),
+    support,
+    paymentSupport: new PaymentSupportService({ store, clock, support, provider, effects, stripeEvents }),
   };
 }
 

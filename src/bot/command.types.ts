@@ -1,5 +1,7 @@
 import type { SlashCommandSubcommandBuilder } from 'discord.js';
 import type { Actor } from '../domain/ports/documents.js';
+import type { StripeEventsService } from '../domain/payments/stripe-events.service.js';
+import type { PaymentSupportService } from '../domain/support/payment-support.service.js';
 import type { SupportService } from '../domain/support/support.service.js';
 import type { BotInteraction, BotMessage } from './bot-interaction.js';
 
@@ -9,6 +11,8 @@ export type Access = 'support' | 'admin';
 /** The domain services commands may call (the same instances GraphQL uses). */
 export interface BotServices {
   support: SupportService;
+  paymentSupport: PaymentSupportService;
+  stripeEvents: StripeEventsService;
 }
 
 export interface CommandContext {

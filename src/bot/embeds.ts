@@ -127,7 +127,7 @@ export const notice = (title: string, description: string, color: number = COLOR
 });
 
 /** Embed text is limited (1024 characters per field value); long lists are cut with a marker. */
-function lines(items: string[], empty: string, limit = 1000): string {
+export function lines(items: string[], empty: string, limit = 1000): string {
   if (items.length === 0) return `_${empty}_`;
   let out = '';
   for (const [i, item] of items.entries()) {

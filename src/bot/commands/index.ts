@@ -7,10 +7,13 @@ import {
 } from 'discord.js';
 import type { ButtonHandler, SubcommandDefinition } from '../command.types.js';
 import { creditsAddCommand } from './credits-add.command.js';
+import { creditsDiagnoseButtons, creditsDiagnoseCommand } from './credits-diagnose.command.js';
 import { creditsHistoryCommand } from './credits-history.command.js';
 import { creditsLinkCommand } from './credits-link.command.js';
 import { creditsLookupCommand } from './credits-lookup.command.js';
 import { creditsRemoveButtons, creditsRemoveCommand } from './credits-remove.command.js';
+import { webhooksFailuresCommand } from './webhooks-failures.command.js';
+import { webhooksReplayCommand } from './webhooks-replay.command.js';
 
 export const SUBCOMMANDS: readonly SubcommandDefinition[] = [
   creditsAddCommand,
@@ -18,9 +21,12 @@ export const SUBCOMMANDS: readonly SubcommandDefinition[] = [
   creditsLookupCommand,
   creditsHistoryCommand,
   creditsLinkCommand,
+  creditsDiagnoseCommand,
+  webhooksFailuresCommand,
+  webhooksReplayCommand,
 ];
 
-export const BUTTONS: readonly ButtonHandler[] = [creditsRemoveButtons];
+export const BUTTONS: readonly ButtonHandler[] = [creditsRemoveButtons, creditsDiagnoseButtons];
 
 const DESCRIPTIONS: Record<SubcommandDefinition['parent'], string> = {
   credits: 'Support: credits of a customer account',

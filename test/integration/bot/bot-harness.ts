@@ -83,6 +83,11 @@ export class BotHarness {
     return this.running.services;
   }
 
+  /** The memory engine behind the service (fault injection). */
+  get store(): MemoryStore {
+    return this.running.store as MemoryStore;
+  }
+
   /** An account holding `balance` credits (granted like a purchase would be). */
   async account(balance = 0, email = `user-${snowflake()}@example.com`): Promise<Account> {
     const a = await this.services.accounts.findOrCreateByEmail(email);
