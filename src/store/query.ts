@@ -122,6 +122,23 @@ function matchOperator(value: unknown, op: string, arg: unknown): boolean {
 const isOperatorObject = (v: unknown): v is Doc =>
   isPlainObject(v) && Object.keys(v).length > 0 && Object.keys(v).every((k) => k.startsWith('$'));
 
+const QUERY_OPERATORS = new Set(['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$exists', '$regex']);
+
+/** Refuses, before any document is read, a filter using something the port does not promise. */
+export function validateFilter(filter: Filter): void {
+  for (const [key, cond] of Object.entries(filter)) {
+    if (key === '$or' || key === '$and') {
+      if (!Array.isArray(cond)) throw new Error(`${key} needs an array`);
+      for (const f of cond as Filter[]) validateFilter(f);
+    } else if (key.startsWith('$')) {
+      throw new Error(`unsupported query operator ${key}`);
+    } else if (isOperatorObject(cond)) {
+      for (const op of Object.keys(cond))
+        if (!QUERY_OPERATORS.has(op)) throw new Error(`unsupported query operator ${op}`);
+    }
+  }
+}
+
 export function matches(doc: unknown, filter: Filter): boolean {
   for (const [key, cond] of Object.entries(filter)) {
     if (key === '$or') {

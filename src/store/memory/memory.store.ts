@@ -16,7 +16,16 @@ import type {
   Update,
 } from '../../domain/ports/store.port.js';
 import { FaultInjector, type WriteOp } from '../faults.js';
-import { applyUpdate, cloneValue, equalityFields, getPath, matches, sortDocs, validateUpdate } from '../query.js';
+import {
+  applyUpdate,
+  cloneValue,
+  equalityFields,
+  getPath,
+  matches,
+  sortDocs,
+  validateFilter,
+  validateUpdate,
+} from '../query.js';
 import { MemoryRestore, memorySnapshotReader, type FrozenTable } from './memory-backup.js';
 import { Mutex } from './mutex.js';
 import { Table, indexKey } from './table.js';
@@ -135,6 +144,7 @@ export class MemoryTx implements StoreTx {
 
   /** Current version of every candidate document, as this transaction sees it. */
   *view(name: string, filter: Filter): Generator<Doc> {
+    validateFilter(filter);
     const table = this.store.table(name);
     const overlay = this.writes.get(name);
     for (const id of table.candidates(filter)) {
@@ -217,6 +227,7 @@ class MemoryCollection<T extends BaseDoc> implements CollectionPort<T> {
 
   /** Reads: inside a transaction through its overlay, outside it straight from committed data. */
   private read(filter: Filter): Doc[] {
+    validateFilter(filter);
     if (this.tx) {
       this.tx.assertUsable();
       return [...this.tx.view(this.name, filter)];

@@ -36,6 +36,11 @@ export class TransactionsUnsupportedError extends Error {
   }
 }
 
+/** Transactions need a replica set member (`setName`) or a mongos (`msg: 'isdbgrid'`). */
+export function assertTransactionsSupported(hello: { setName?: unknown; msg?: unknown }, where: string): void {
+  if (!hello.setName && hello.msg !== 'isdbgrid') throw new TransactionsUnsupportedError(where);
+}
+
 /** Hides user:password in a connection string for logs. */
 export const redactUri = (uri: string): string => uri.replace(/\/\/[^@/]*@/, '//***@');
 
@@ -57,13 +62,15 @@ export class MongoStore implements Store, BackupSource {
     const conn = mongoose.createConnection(options.uri, {
       dbName: options.dbName,
       ignoreUndefined: true,
-      serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 10_000,
+      // A timeout in the URI wins; otherwise fail start-up after 10 s rather than the driver's 30 s.
+      ...(/serverSelectionTimeoutMS=/i.test(options.uri)
+        ? {}
+        : { serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 10_000 }),
       writeConcern: { w: 'majority' },
     });
     try {
       await conn.asPromise();
-      const hello = (await conn.db!.admin().command({ hello: 1 })) as { setName?: string; msg?: string };
-      if (!hello.setName && hello.msg !== 'isdbgrid') throw new TransactionsUnsupportedError(redactUri(options.uri));
+      assertTransactionsSupported(await conn.db!.admin().command({ hello: 1 }), redactUri(options.uri));
       await ensureCollectionsAndIndexes(registerModels(conn));
     } catch (error) {
       await conn.close().catch(() => undefined);

@@ -27,7 +27,12 @@ export interface RetryPolicy {
   /** Give up retrying after this long (MongoDB's drivers use 120 s). */
   timeoutMs: number;
   now?: () => number;
+  /** Waits between whole-transaction retries; jittered so a hot document's contenders spread out. */
+  backoff?: (attempt: number) => Promise<void>;
 }
+
+const jitteredBackoff = (attempt: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 2 ** attempt)));
 
 export async function runTransaction<T>(
   session: TxSession,
@@ -35,8 +40,10 @@ export async function runTransaction<T>(
   policy: RetryPolicy = { timeoutMs: 60_000 },
 ): Promise<T> {
   const now = policy.now ?? Date.now;
+  const backoff = policy.backoff ?? jitteredBackoff;
   const deadline = now() + policy.timeoutMs;
-  for (;;) {
+  for (let attempt = 0; ; attempt += 1) {
+    if (attempt > 0) await backoff(attempt);
     session.startTransaction(TRANSACTION_OPTIONS);
     let result: T;
     try {

@@ -1,0 +1,62 @@
+/**
+ * Spends per second through LedgerService on the memory engine, and in the same run the rate of the
+ * bare store conditional update it wraps (one `updateOne` with a balance condition), plus their ratio.
+ * `npx tsx bench/ledger.bench.ts [count]`.
+ */
+import { AccountService } from '../src/domain/accounts/account.service.js';
+import { LedgerService } from '../src/domain/ledger/ledger.service.js';
+import { systemClock } from '../src/domain/ports/runtime.port.js';
+import { MemoryStore } from '../src/store/memory/memory.store.js';
+
+const N = Number(process.argv[2] ?? 20_000);
+const CONCURRENCY = 16;
+const actor = { type: 'system' as const, id: 'bench' };
+
+async function timed(label: string, count: number, run: (i: number) => Promise<unknown>): Promise<number> {
+  const started = process.hrtime.bigint();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < count) await run(next++);
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const rate = count / seconds;
+  console.log(`${label.padEnd(44)} ${count} ops in ${seconds.toFixed(2)} s = ${rate.toFixed(0)} ops/s`);
+  return rate;
+}
+
+async function main(): Promise<void> {
+  const store = new MemoryStore();
+  const accounts = new AccountService({ store, clock: systemClock });
+  const ledger = new LedgerService({ store, clock: systemClock });
+  const a = await accounts.findOrCreateBySubject({ subject: 'bench', email: 'bench@example.com' });
+  await ledger.grant({
+    accountId: a.id,
+    amount: 1_000_000,
+    reason: 'bench',
+    idempotencyKey: 'fund',
+    actor,
+    source: { type: 'system' },
+  });
+
+  const bare = await timed('bare store conditional update', N, (i) =>
+    store
+      .collection('accounts')
+      .updateOne({ _id: a.id, balance: { $gte: 1 } }, { $inc: { balance: -1 }, $set: { updatedAt: new Date(i) } }),
+  );
+  await store.collection('accounts').updateOne({ _id: a.id }, { $inc: { balance: N } });
+  const spends = await timed('LedgerService.spend (tx + entry + idempotency)', N, (i) =>
+    ledger.spend({ accountId: a.id, amount: 1, reason: 'bench', idempotencyKey: `s-${i}`, actor }),
+  );
+  const report = await ledger.verifyLedger();
+  console.log(
+    `ratio spend / bare update: ${(spends / bare).toFixed(3)} (each spend = 1 transaction, 3 reads, 2 writes)`,
+  );
+  console.log(
+    `ledger verified after run: ${report.ok ? 'OK' : 'DRIFT'} (balance ${(await accounts.getById(a.id)).balance})`,
+  );
+  console.log(`peak RSS ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
+}
+
+await main();
