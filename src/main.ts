@@ -3,9 +3,11 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { systemClock, type Clock, type Logger } from './domain/ports/runtime.port.js';
+import { systemClock, type AlertSink, type Clock, type Logger } from './domain/ports/runtime.port.js';
 import type { Store } from './domain/ports/store.port.js';
 import { createHttpApp } from './http/app.js';
+import { defineJobs } from './jobs/jobs.js';
+import { Scheduler } from './jobs/scheduler.js';
 import { createLogger } from './logger.js';
 import { buildServices, type Services } from './services.js';
 import { MEMORY_BANNER, openStore } from './store/open-store.js';
@@ -15,6 +17,7 @@ export interface StartOptions {
   store: Store;
   logger?: Logger;
   clock?: Clock;
+  alerts?: AlertSink;
 }
 
 export interface RunningService {
@@ -34,8 +37,18 @@ export async function startService(options: StartOptions): Promise<RunningServic
   const { config, store } = options;
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const clock = options.clock ?? systemClock;
-  const services = buildServices({ config, store, clock, logger });
+  const services = buildServices({ config, store, clock, logger, alerts: options.alerts });
   const stops: Array<() => Promise<void>> = [];
+
+  if (config.PROCESS_ROLES.includes('jobs')) {
+    const scheduler = new Scheduler({
+      jobs: defineJobs(config, services),
+      runner: services.jobs,
+      timezone: config.JOBS_TIMEZONE,
+      logger,
+    }).start();
+    stops.push(() => scheduler.stop());
+  }
 
   let url = '';
   let port = 0;

@@ -293,6 +293,9 @@ class MemoryCollection<T extends BaseDoc> implements CollectionPort<T> {
       const base = { ...equalityFields(filter) } as Doc;
       const created = applyUpdate(base, update, true) as Doc;
       if (typeof created._id !== 'string') created._id = this.store.newId();
+      // As on MongoDB: an upsert whose filter missed an existing _id must not replace that document.
+      if (tx.current(this.name, created._id))
+        throw tx.abortWith(new DuplicateKeyError(this.name, '_id_', { _id: created._id }));
       tx.write(this.name, created._id, created, 'insert');
       return cloneValue(created) as unknown as T;
     });
