@@ -2,9 +2,11 @@ import 'reflect-metadata';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
+import { createOpenAIClient, OpenAIStatementExtractor } from './ai/openai-statement.extractor.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { systemClock, type AlertSink, type Clock, type Logger } from './domain/ports/runtime.port.js';
 import type { Store } from './domain/ports/store.port.js';
+import { createGraphqlApi } from './graphql/graphql.server.js';
 import { createHttpApp } from './http/app.js';
 import { defineJobs } from './jobs/jobs.js';
 import { Scheduler } from './jobs/scheduler.js';
@@ -37,7 +39,14 @@ export async function startService(options: StartOptions): Promise<RunningServic
   const { config, store } = options;
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const clock = options.clock ?? systemClock;
-  const services = buildServices({ config, store, clock, logger, alerts: options.alerts });
+  const services = buildServices({
+    config,
+    store,
+    clock,
+    logger,
+    statementExtractor: statementExtractor(config),
+    alerts: options.alerts,
+  });
   const stops: Array<() => Promise<void>> = [];
 
   if (config.PROCESS_ROLES.includes('jobs')) {
@@ -53,7 +62,10 @@ export async function startService(options: StartOptions): Promise<RunningServic
   let url = '';
   let port = 0;
   if (config.PROCESS_ROLES.includes('api')) {
-    const app = createHttpApp({ logger, store });
+    const graphql = await createGraphqlApi({ config, services, logger });
+    stops.push(() => graphql.stop());
+    const mounts = [graphql.mount];
+    const app = createHttpApp({ logger, store, mounts });
     const server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.PORT, config.HOST, () => resolve(s));
       s.once('error', reject);
@@ -79,6 +91,17 @@ export async function startService(options: StartOptions): Promise<RunningServic
       for (const stop of stops.reverse()) await stop();
     },
   };
+}
+
+/** The OpenAI client exists only here; without OPENAI_API_KEY analyses take typed input only. */
+function statementExtractor(config: Config): OpenAIStatementExtractor | undefined {
+  if (!config.OPENAI_API_KEY) return undefined;
+  const client = createOpenAIClient({
+    apiKey: config.OPENAI_API_KEY,
+    baseURL: config.OPENAI_BASE_URL,
+    timeoutMs: config.OPENAI_TIMEOUT_MS,
+  });
+  return new OpenAIStatementExtractor({ client, model: config.OPENAI_MODEL });
 }
 
 async function main(): Promise<void> {

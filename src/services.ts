@@ -7,6 +7,8 @@ import { AccountService } from './domain/accounts/account.service.js';
 import { BackupService } from './domain/backups/backup.service.js';
 import { JobService } from './domain/jobs/job.service.js';
 import { LedgerService } from './domain/ledger/ledger.service.js';
+import { AnalysisService } from './domain/noi/analysis.service.js';
+import type { StatementExtractor } from './domain/noi/statement-extractor.port.js';
 import type { AlertSink, Clock, Logger } from './domain/ports/runtime.port.js';
 import type { Store } from './domain/ports/store.port.js';
 import { TOOL_VERSION } from './version.js';
@@ -15,6 +17,7 @@ import { TOOL_VERSION } from './version.js';
 export interface Services {
   accounts: AccountService;
   ledger: LedgerService;
+  analyses: AnalysisService;
   backups: BackupService;
   jobs: JobService;
 }
@@ -24,16 +27,27 @@ export interface ServiceDeps {
   store: Store;
   clock: Clock;
   logger: Logger;
+  /** Reads pasted statements (OpenAI); absent without OPENAI_API_KEY. Built by the composition root. */
+  statementExtractor?: StatementExtractor;
   /** Where failures are posted (the Discord sink when configured); the log otherwise. */
   alerts?: AlertSink;
 }
 
 export function buildServices(deps: ServiceDeps): Services {
   const { store, clock, config, logger } = deps;
+  const ledger = new LedgerService({ store, clock });
   const alerts = deps.alerts ?? new LogAlertSink(logger);
   return {
     accounts: new AccountService({ store, clock }),
-    ledger: new LedgerService({ store, clock }),
+    ledger,
+    analyses: new AnalysisService({
+      store,
+      clock,
+      ledger,
+      extractor: deps.statementExtractor,
+      costCredits: config.ANALYSIS_COST_CREDITS,
+      logger,
+    }),
     backups: new BackupService({
       store,
       clock,

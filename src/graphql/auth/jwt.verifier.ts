@@ -1,0 +1,108 @@
+import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import { z } from 'zod';
+import { DomainError } from '../../domain/errors.js';
+import type { Clock } from '../../domain/ports/runtime.port.js';
+
+export const AUTH_ROLES = ['user', 'support', 'admin', 'service'] as const;
+export type AuthRole = (typeof AUTH_ROLES)[number];
+
+/** Who is calling, as the verified token says. */
+export interface Principal {
+  subject: string;
+  /** Present for people (user/support/admin); a `service` token may have none. */
+  email?: string;
+  roles: AuthRole[];
+}
+
+export interface JwtVerifierOptions {
+  /** HS256 shared secret (≥ 32 characters). */
+  secret?: string;
+  /** JWKS endpoint of an identity provider: RS256 / ES256 tokens. */
+  jwksUrl?: string;
+  issuer?: string;
+  audience?: string;
+  clock?: Clock;
+}
+
+const HMAC_ALGS = ['HS256'];
+const JWKS_ALGS = ['RS256', 'ES256'];
+/** Leeway for clocks of the identity provider and this server drifting apart. */
+const CLOCK_TOLERANCE_SECONDS = 30;
+
+const claims = z.object({
+  sub: z.string().min(1).max(255),
+  email: z.string().trim().toLowerCase().pipe(z.email()).optional(),
+  roles: z.array(z.string()).optional(),
+});
+
+const unauthenticated = (reason: string): DomainError =>
+  new DomainError('UNAUTHENTICATED', `invalid token: ${reason}`, { reason });
+
+/**
+ * Verifies `Authorization: Bearer` JWTs with jose. The accepted algorithms are pinned per key type,
+ * so `alg: none` and algorithm-confusion tokens (HS256 signed with a public key) never verify.
+ */
+export class JwtVerifier {
+  private readonly secret?: Uint8Array;
+  private readonly jwks?: ReturnType<typeof createRemoteJWKSet>;
+
+  constructor(private readonly options: JwtVerifierOptions) {
+    if (!options.secret && !options.jwksUrl) throw new Error('JwtVerifier needs a secret or a JWKS URL');
+    if (options.secret) this.secret = new TextEncoder().encode(options.secret);
+    if (options.jwksUrl) this.jwks = createRemoteJWKSet(new URL(options.jwksUrl));
+  }
+
+  async verify(token: string): Promise<Principal> {
+    let payload: JWTPayload;
+    try {
+      payload = await this.verifySignature(token);
+    } catch (error) {
+      if (error instanceof DomainError) throw error;
+      throw unauthenticated(describe(error));
+    }
+    const parsed = claims.safeParse(payload);
+    if (!parsed.success) throw unauthenticated(`bad claim ${parsed.error.issues[0]?.path.join('.') ?? ''}`);
+    const { sub, email, roles: rawRoles } = parsed.data;
+    // Unknown role names (an identity provider's own groups) are ignored; no known role = `user`.
+    const known = (rawRoles ?? []).filter((r): r is AuthRole => (AUTH_ROLES as readonly string[]).includes(r));
+    const roles: AuthRole[] = known.length > 0 ? [...new Set(known)] : ['user'];
+    const person = roles.some((r) => r !== 'service');
+    if (person && !email) throw unauthenticated('the email claim is required for user tokens');
+    return { subject: sub, email, roles };
+  }
+
+  private async verifySignature(token: string): Promise<JWTPayload> {
+    const { alg } = decodeProtectedHeader(token);
+    const common = {
+      issuer: this.options.issuer,
+      audience: this.options.audience,
+      requiredClaims: ['sub', 'exp'],
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      currentDate: this.options.clock?.now(),
+    };
+    if (alg && HMAC_ALGS.includes(alg) && this.secret)
+      return (await jwtVerify(token, this.secret, { ...common, algorithms: HMAC_ALGS })).payload;
+    if (alg && JWKS_ALGS.includes(alg) && this.jwks) {
+      try {
+        return (await jwtVerify(token, this.jwks, { ...common, algorithms: JWKS_ALGS })).payload;
+      } catch (error) {
+        // The identity provider's key endpoint being down is not the caller's fault.
+        if (error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError))
+          throw new DomainError('UPSTREAM_FAILED', 'the identity provider keys could not be fetched', {
+            cause: error instanceof Error ? error.message : String(error),
+          });
+        throw error;
+      }
+    }
+    throw new errors.JOSEAlgNotAllowed(`"alg" (Algorithm) Header Parameter value not allowed`);
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return 'expired';
+  if (error instanceof errors.JWTClaimValidationFailed) return `claim ${error.claim} ${error.reason}`;
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'bad signature';
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'algorithm not allowed';
+  if (error instanceof errors.JWKSNoMatchingKey) return 'no matching key';
+  return 'malformed';
+}

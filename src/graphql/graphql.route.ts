@@ -1,0 +1,72 @@
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { GraphqlContext, HttpRequestInfo } from './context.js';
+
+export interface GraphqlRouteOptions {
+  server: ApolloServer<GraphqlContext>;
+  createContext(req: HttpRequestInfo): Promise<GraphqlContext>;
+  /** express.json limit, e.g. "100kb". */
+  bodyLimit: string;
+  /** Depth / alias / cost limits of limits.ts: what is wrong with a query, before Apollo sees it. */
+  guard(source: string): string[];
+}
+
+/** A request refused before GraphQL execution, in GraphQL's error shape. */
+function refuse(res: Response, req: Request, status: number, reason: string, messages: string[]): void {
+  res.status(status).json({
+    errors: messages.map((message) => ({ message, extensions: { code: 'BAD_USER_INPUT', reason, requestId: req.id } })),
+  });
+}
+
+/**
+ * `POST /graphql` (and `GET` for queries and the development landing page), bridging express 5 to
+ * Apollo's HTTP API. Bodies that cannot be read answer 400 (malformed JSON) or 413 (too large);
+ * documents over the limits answer 400 without being validated or executed.
+ */
+export function graphqlRoute(options: GraphqlRouteOptions): (app: Express) => void {
+  const { server, createContext, guard } = options;
+  const handle = async (req: Request, res: Response): Promise<void> => {
+    const source = req.method === 'POST' ? (req.body as { query?: unknown } | undefined)?.query : req.query.query;
+    if (typeof source === 'string') {
+      const problems = guard(source);
+      if (problems.length > 0) return refuse(res, req, 400, 'QUERY_LIMIT', problems);
+    }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const result = await server.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: {
+        method: req.method.toUpperCase(),
+        headers,
+        search: new URL(req.originalUrl, 'http://localhost').search,
+        body: req.body,
+      },
+      context: () => createContext({ requestId: req.id, authorization: req.header('authorization') }),
+    });
+    for (const [key, value] of result.headers) res.setHeader(key, value);
+    res.status(result.status ?? 200);
+    if (result.body.kind === 'complete') {
+      res.send(result.body.string);
+      return;
+    }
+    for await (const chunk of result.body.asyncIterator) res.write(chunk);
+    res.end();
+  };
+
+  return (app) => {
+    app.post('/graphql', express.json({ limit: options.bodyLimit }), handle);
+    app.get('/graphql', handle);
+    app.use('/graphql', (error: unknown, req: Request, res: Response, next: NextFunction) => {
+      const e = error as { type?: string; status?: number; message?: string };
+      if (!e.status || e.status >= 500) return next(error);
+      if (e.type === 'entity.parse.failed')
+        return refuse(res, req, 400, 'MALFORMED_JSON', ['malformed JSON in the request body']);
+      if (e.type === 'entity.too.large')
+        return refuse(res, req, 413, 'PAYLOAD_TOO_LARGE', [
+          `request body larger than the limit of ${options.bodyLimit}`,
+        ]);
+      refuse(res, req, e.status, 'BAD_REQUEST', [e.message ?? 'bad request']);
+    });
+  };
+}

@@ -1,0 +1,87 @@
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { Express } from 'express';
+import type { Config } from '../config.js';
+import type { Logger } from '../domain/ports/runtime.port.js';
+import type { Services } from '../services.js';
+import { resolveHs256Secret } from './auth/dev-jwt-secret.js';
+import { JwtVerifier } from './auth/jwt.verifier.js';
+import { contextFactory, type GraphqlContext } from './context.js';
+import { errorLoggingPlugin } from './error-logging.plugin.js';
+import { formatGraphqlError } from './error-map.js';
+import { graphqlRoute } from './graphql.route.js';
+import { createQueryGuard, MAX_TOKENS } from './limits.js';
+import { mutationRateLimitPlugin } from './rate-limit.plugin.js';
+import { buildGraphqlSchema } from './schema.js';
+
+export interface GraphqlApiDeps {
+  config: Config;
+  services: Services;
+  logger: Logger;
+}
+
+export interface GraphqlApi {
+  /** Mounts POST (and GET) /graphql on the API's express app. */
+  mount(app: Express): void;
+  stop(): Promise<void>;
+}
+
+/** The Apollo server of the API process, with every limit of DESIGN.md "Auth and security". */
+export async function createGraphqlApi(deps: GraphqlApiDeps): Promise<GraphqlApi> {
+  const { config, logger } = deps;
+  const production = config.NODE_ENV === 'production';
+  const development = config.NODE_ENV === 'development';
+  const schema = await buildGraphqlSchema();
+  const server = new ApolloServer<GraphqlContext>({
+    schema,
+    // Every default that Apollo would derive from process.env.NODE_ENV is decided here instead.
+    introspection: !production,
+    includeStacktraceInErrorResponses: development,
+    hideSchemaDetailsFromClientErrors: production,
+    csrfPrevention: true,
+    stopOnTerminationSignals: false,
+    status400ForVariableCoercionErrors: true,
+    parseOptions: { maxTokens: MAX_TOKENS },
+    formatError: (formatted, error) => formatGraphqlError(formatted, error, { development }),
+    logger: {
+      debug: (m) => logger.debug({}, String(m)),
+      info: (m) => logger.info({}, String(m)),
+      warn: (m) => logger.warn({}, String(m)),
+      error: (m) => logger.error({}, String(m)),
+    },
+    plugins: [
+      development
+        ? ApolloServerPluginLandingPageLocalDefault({ footer: false })
+        : ApolloServerPluginLandingPageDisabled(),
+      errorLoggingPlugin(logger),
+      mutationRateLimitPlugin({ points: config.RATE_LIMIT_MUTATIONS, windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS }),
+    ],
+  });
+  await server.start();
+
+  const secret = resolveHs256Secret(config);
+  const verifier =
+    secret || config.AUTH_JWKS_URL
+      ? new JwtVerifier({
+          secret,
+          jwksUrl: config.AUTH_JWKS_URL,
+          issuer: config.AUTH_JWT_ISSUER,
+          audience: config.AUTH_JWT_AUDIENCE,
+        })
+      : null;
+  const createContext = contextFactory({ ...deps, verifier });
+  return {
+    mount: graphqlRoute({
+      server,
+      createContext,
+      bodyLimit: config.HTTP_BODY_LIMIT,
+      guard: createQueryGuard(schema, {
+        maxDepth: config.GRAPHQL_DEPTH_LIMIT,
+        maxAliases: config.GRAPHQL_MAX_ALIASES,
+        maxCost: config.GRAPHQL_MAX_COST,
+      }),
+    }),
+    stop: () => server.stop(),
+  };
+}

@@ -1,0 +1,96 @@
+import { generateKeyPair, SignJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { signDevToken } from '../../../src/graphql/auth/jwt.signer.js';
+import { JwtVerifier } from '../../../src/graphql/auth/jwt.verifier.js';
+
+const SECRET = 'unit-test-secret-0123456789abcdefghijkl';
+const NOW = new Date('2030-01-01T12:00:00Z');
+const clock = { now: () => NOW };
+const b64 = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+
+const sign = (over: Partial<Parameters<typeof signDevToken>[0]> = {}) =>
+  signDevToken({ secret: SECRET, subject: 'auth0|u1', email: 'U1@Example.com', roles: ['user'], now: NOW, ...over });
+
+describe(JwtVerifier.name, () => {
+  describe('verify', () => {
+    const verifier = new JwtVerifier({ secret: SECRET, clock });
+
+    it('returns subject, lower-cased email and roles of a valid HS256 token', async () => {
+      expect(await verifier.verify(await sign({ roles: ['support', 'admin'] }))).toEqual({
+        subject: 'auth0|u1',
+        email: 'u1@example.com',
+        roles: ['support', 'admin'],
+      });
+    });
+
+    it('treats a token without roles as a user, and ignores role names it does not know', async () => {
+      const noRoles = await new SignJWT({ email: 'a@example.com' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('s')
+        .setExpirationTime(Math.floor(NOW.getTime() / 1000) + 60)
+        .sign(new TextEncoder().encode(SECRET));
+      expect((await verifier.verify(noRoles)).roles).toEqual(['user']);
+      const odd = await sign({ roles: ['support', 'superuser' as never] });
+      expect((await verifier.verify(odd)).roles).toEqual(['support']);
+    });
+
+    it('accepts a service token without email but requires email from people', async () => {
+      expect(await verifier.verify(await sign({ email: undefined, roles: ['service'] }))).toEqual({
+        subject: 'auth0|u1',
+        email: undefined,
+        roles: ['service'],
+      });
+      await expect(verifier.verify(await sign({ email: undefined, roles: ['user'] }))).rejects.toMatchObject({
+        code: 'UNAUTHENTICATED',
+      });
+    });
+
+    it('refuses an expired token, honouring 30 s of clock skew', async () => {
+      const expiredLongAgo = await sign({ ttl: '-1m' });
+      await expect(verifier.verify(expiredLongAgo)).rejects.toMatchObject({
+        code: 'UNAUTHENTICATED',
+        details: { reason: 'expired' },
+      });
+      const justExpired = await sign({ ttl: '-10s' });
+      await expect(verifier.verify(justExpired)).resolves.toMatchObject({ subject: 'auth0|u1' });
+    });
+
+    it('refuses alg none, another secret, a token without exp, and garbage', async () => {
+      const none = `${b64({ alg: 'none' })}.${b64({ sub: 's', email: 'a@example.com', exp: 2e9 })}.`;
+      const cases = [
+        none,
+        await sign({ secret: 'another-secret-0123456789abcdefghijklmn' }),
+        await new SignJWT({ email: 'a@example.com' })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('s')
+          .sign(new TextEncoder().encode(SECRET)),
+        'a.b.c',
+        '',
+      ];
+      for (const token of cases)
+        await expect(verifier.verify(token)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    });
+
+    it('refuses an RS256 token when only a secret is configured (no algorithm confusion)', async () => {
+      const { privateKey } = await generateKeyPair('RS256');
+      const rs = await new SignJWT({ email: 'a@example.com' })
+        .setProtectedHeader({ alg: 'RS256' })
+        .setSubject('s')
+        .setExpirationTime('1h')
+        .sign(privateKey);
+      await expect(verifier.verify(rs)).rejects.toMatchObject({ details: { reason: 'algorithm not allowed' } });
+    });
+
+    it('checks issuer and audience when configured', async () => {
+      const strict = new JwtVerifier({ secret: SECRET, clock, issuer: 'https://id/', audience: 'noi' });
+      await expect(strict.verify(await sign({ issuer: 'https://id/', audience: 'noi' }))).resolves.toBeTruthy();
+      await expect(strict.verify(await sign({ issuer: 'https://id/', audience: 'other' }))).rejects.toMatchObject({
+        code: 'UNAUTHENTICATED',
+      });
+      await expect(strict.verify(await sign({ issuer: 'https://evil/', audience: 'noi' }))).rejects.toMatchObject({
+        code: 'UNAUTHENTICATED',
+      });
+      await expect(strict.verify(await sign())).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    });
+  });
+});
