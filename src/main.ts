@@ -4,13 +4,15 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { createOpenAIClient, OpenAIStatementExtractor } from './ai/openai-statement.extractor.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { systemClock, type AlertSink, type Clock, type Logger } from './domain/ports/runtime.port.js';
+import { systemClock, type Clock, type Logger } from './domain/ports/runtime.port.js';
 import type { Store } from './domain/ports/store.port.js';
 import { createGraphqlApi } from './graphql/graphql.server.js';
 import { createHttpApp } from './http/app.js';
 import { defineJobs } from './jobs/jobs.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { createLogger } from './logger.js';
+import { StripeWebhookVerifier } from './payments/stripe/stripe-webhook.verifier.js';
+import { mountStripeWebhook } from './payments/stripe/stripe-webhook.route.js';
 import { buildServices, type Services } from './services.js';
 import { MEMORY_BANNER, openStore } from './store/open-store.js';
 
@@ -19,7 +21,6 @@ export interface StartOptions {
   store: Store;
   logger?: Logger;
   clock?: Clock;
-  alerts?: AlertSink;
 }
 
 export interface RunningService {
@@ -39,19 +40,12 @@ export async function startService(options: StartOptions): Promise<RunningServic
   const { config, store } = options;
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const clock = options.clock ?? systemClock;
-  const services = buildServices({
-    config,
-    store,
-    clock,
-    logger,
-    statementExtractor: statementExtractor(config),
-    alerts: options.alerts,
-  });
-  const stops: Array<() => Promise<void>> = [];
+  const services = buildServices({ config, store, clock, logger, statementExtractor: statementExtractor(config) });
+  const stops: Array<() => Promise<void>> = [() => services.alerts.close()];
 
   if (config.PROCESS_ROLES.includes('jobs')) {
     const scheduler = new Scheduler({
-      jobs: defineJobs(config, services),
+      jobs: defineJobs(config, services, clock),
       runner: services.jobs,
       timezone: config.JOBS_TIMEZONE,
       logger,
@@ -64,7 +58,12 @@ export async function startService(options: StartOptions): Promise<RunningServic
   if (config.PROCESS_ROLES.includes('api')) {
     const graphql = await createGraphqlApi({ config, services, logger });
     stops.push(() => graphql.stop());
-    const mounts = [graphql.mount];
+    const stripeWebhook = mountStripeWebhook({
+      verifier: config.STRIPE_WEBHOOK_SECRET?.length ? new StripeWebhookVerifier(config.STRIPE_WEBHOOK_SECRET) : null,
+      events: services.stripeEvents,
+      logger,
+    });
+    const mounts = [graphql.mount, stripeWebhook];
     const app = createHttpApp({ logger, store, mounts });
     const server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.PORT, config.HOST, () => resolve(s));

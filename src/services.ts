@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { LogAlertSink } from './alerts/log-alert.sink.js';
+import { createAlertSink, type ManagedAlertSink } from './alerts/alert-sinks.js';
 import { FsBackupRepository } from './backups/fs-backup.repository.js';
 import type { Config } from './config.js';
 import { AccountService } from './domain/accounts/account.service.js';
@@ -9,8 +9,16 @@ import { JobService } from './domain/jobs/job.service.js';
 import { LedgerService } from './domain/ledger/ledger.service.js';
 import { AnalysisService } from './domain/noi/analysis.service.js';
 import type { StatementExtractor } from './domain/noi/statement-extractor.port.js';
-import type { AlertSink, Clock, Logger } from './domain/ports/runtime.port.js';
+import { ClawbackService } from './domain/payments/clawback.service.js';
+import type { PaymentProvider } from './domain/payments/payment-provider.port.js';
+import { PaymentsService } from './domain/payments/payments.service.js';
+import { PurchaseEffectsService } from './domain/payments/purchase-effects.service.js';
+import { ReconciliationService } from './domain/payments/reconciliation.service.js';
+import { StripeEventsService } from './domain/payments/stripe-events.service.js';
+import type { Clock, Logger } from './domain/ports/runtime.port.js';
 import type { Store } from './domain/ports/store.port.js';
+import { createStripeClient } from './payments/stripe/stripe.client.js';
+import { StripePaymentProvider } from './payments/stripe/stripe-payment.provider.js';
 import { TOOL_VERSION } from './version.js';
 
 /** Every domain service of a process, built once by the composition root. */
@@ -18,8 +26,13 @@ export interface Services {
   accounts: AccountService;
   ledger: LedgerService;
   analyses: AnalysisService;
+  payments: PaymentsService;
+  stripeEvents: StripeEventsService;
+  reconciliation: ReconciliationService;
   backups: BackupService;
   jobs: JobService;
+  /** Alerts for on-call (log + Discord, coalesced); close it on shutdown. */
+  alerts: ManagedAlertSink;
 }
 
 export interface ServiceDeps {
@@ -29,14 +42,18 @@ export interface ServiceDeps {
   logger: Logger;
   /** Reads pasted statements (OpenAI); absent without OPENAI_API_KEY. Built by the composition root. */
   statementExtractor?: StatementExtractor;
-  /** Where failures are posted (the Discord sink when configured); the log otherwise. */
-  alerts?: AlertSink;
+  /** Defaults: built from config (Stripe when STRIPE_SECRET_KEY is set; log + Discord webhook alerts). */
+  paymentProvider?: PaymentProvider | null;
+  alerts?: ManagedAlertSink;
 }
 
 export function buildServices(deps: ServiceDeps): Services {
-  const { store, clock, config, logger } = deps;
+  const { config, store, clock, logger } = deps;
   const ledger = new LedgerService({ store, clock });
-  const alerts = deps.alerts ?? new LogAlertSink(logger);
+  const alerts = deps.alerts ?? createAlertSink(config, logger);
+  const provider = deps.paymentProvider !== undefined ? deps.paymentProvider : stripeProvider(config);
+  const effects = new PurchaseEffectsService({ store, clock, ledger });
+  const clawbacks = new ClawbackService({ clock, ledger });
   return {
     accounts: new AccountService({ store, clock }),
     ledger,
@@ -48,6 +65,16 @@ export function buildServices(deps: ServiceDeps): Services {
       costCredits: config.ANALYSIS_COST_CREDITS,
       logger,
     }),
+    payments: new PaymentsService({
+      store,
+      clock,
+      provider,
+      packages: config.creditPackages,
+      successUrl: config.CHECKOUT_SUCCESS_URL,
+      cancelUrl: config.CHECKOUT_CANCEL_URL,
+    }),
+    stripeEvents: new StripeEventsService({ store, clock, effects, clawbacks, alerts, logger, provider }),
+    reconciliation: new ReconciliationService({ store, clock, effects, alerts, logger, provider }),
     backups: new BackupService({
       store,
       clock,
@@ -64,5 +91,11 @@ export function buildServices(deps: ServiceDeps): Services {
       alerts,
       holder: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
     }),
+    alerts,
   };
+}
+
+function stripeProvider(config: Config): PaymentProvider | null {
+  const stripe = createStripeClient(config);
+  return stripe ? new StripePaymentProvider(stripe) : null;
 }

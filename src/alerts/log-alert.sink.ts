@@ -1,16 +1,24 @@
 import type { Alert, AlertSink, Logger } from '../domain/ports/runtime.port.js';
 
-/**
- * The alert sink when no Discord channel is configured: alerts land in the log at a level that
- * matches their severity, so they still reach whatever watches the logs.
- */
+/** Every alert also lands in the log (the record that survives a Discord outage). */
 export class LogAlertSink implements AlertSink {
   constructor(private readonly logger: Logger) {}
 
   async send(alert: Alert): Promise<void> {
-    const entry = { alert: { ...alert } };
-    if (alert.severity === 'critical') this.logger.error(entry, `ALERT: ${alert.title}`);
-    else if (alert.severity === 'warning') this.logger.warn(entry, `ALERT: ${alert.title}`);
-    else this.logger.info(entry, `ALERT: ${alert.title}`);
+    const line = { alert: { severity: alert.severity, key: alert.key, body: alert.body, action: alert.action } };
+    if (alert.severity === 'info') this.logger.info(line, `ALERT: ${alert.title}`);
+    else if (alert.severity === 'warning') this.logger.warn(line, `ALERT: ${alert.title}`);
+    else this.logger.error(line, `ALERT: ${alert.title}`);
+  }
+}
+
+/** Sends each alert to every sink; one failing sink does not stop the others. */
+export class FanOutAlertSink implements AlertSink {
+  constructor(private readonly sinks: readonly AlertSink[]) {}
+
+  async send(alert: Alert): Promise<void> {
+    const results = await Promise.allSettled(this.sinks.map((s) => s.send(alert)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 }

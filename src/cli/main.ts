@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { loadConfig, type Config } from '../config.js';
 import { DomainError } from '../domain/errors.js';
@@ -62,4 +63,4 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void main();

@@ -6,6 +6,8 @@ import { AnalysisResolver } from './resolvers/analysis.resolver.js';
 import { CreditPackageResolver } from './resolvers/credit-package.resolver.js';
 import { CreditsResolver } from './resolvers/credits.resolver.js';
 import { LedgerResolver } from './resolvers/ledger.resolver.js';
+import { PurchaseResolver } from './resolvers/purchase.resolver.js';
+import { StripeSupportResolver } from './resolvers/stripe-support.resolver.js';
 
 /**
  * Every resolver class of the API. A feature adds its resolver here (one line), then runs
@@ -18,6 +20,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   LedgerResolver,
   CreditsResolver,
   AnalysisResolver,
+  PurchaseResolver,
+  StripeSupportResolver,
 ];
 
 /** Resolvers are stateless (services come through the context), so one schema serves every server. */

@@ -1,6 +1,6 @@
 import type { Alert, AlertSink } from '../../src/domain/ports/runtime.port.js';
 
-/** An AlertSink that keeps what it is sent; `failing` makes every send throw, as a broken webhook would. */
+/** An AlertSink (a ManagedAlertSink, so services can take it) that keeps what it is sent; `failing` makes every send throw, as a broken webhook would. */
 export class RecordingAlertSink implements AlertSink {
   readonly alerts: Alert[] = [];
 
@@ -10,4 +10,9 @@ export class RecordingAlertSink implements AlertSink {
     this.alerts.push(alert);
     if (this.failing) throw new Error('alert channel unreachable');
   }
+
+  /** Nothing is buffered: every alert is recorded as it is sent. */
+  async flush(): Promise<void> {}
+
+  async close(): Promise<void> {}
 }

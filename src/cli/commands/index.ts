@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { registerBackupCommand } from './backup.command.js';
+import { registerReconcileCommand } from './reconcile.command.js';
 import { registerTokenCommand } from './token.command.js';
 import { registerVerifyLedgerCommand } from './verify-ledger.command.js';
 
@@ -9,4 +10,5 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerVerifyLedgerCommand(program, ctx);
   registerBackupCommand(program, ctx);
   registerTokenCommand(program, ctx);
+  registerReconcileCommand(program, ctx);
 }

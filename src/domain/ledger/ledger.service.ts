@@ -265,6 +265,17 @@ export class LedgerService {
     return toReservation(r);
   }
 
+  /** Reservations still held since before `olderThan` (work that died between reserve and settle). */
+  async heldReservations(filter: { sourceType: SourceType; olderThan: Date; limit?: number }): Promise<Reservation[]> {
+    const docs = await this.store
+      .collection('reservations')
+      .find(
+        { status: 'held', 'source.type': filter.sourceType, createdAt: { $lt: filter.olderThan } },
+        { sort: { createdAt: 1 }, limit: filter.limit ?? 500 },
+      );
+    return docs.map(toReservation);
+  }
+
   async list(accountId: string, args: PageArgs): Promise<Page<LedgerEntry>> {
     const id = parseInput(entityId, accountId);
     return mapPage(

@@ -34,6 +34,7 @@ export interface Reservation {
   id: string;
   accountId: string;
   amount: number;
+  source: { type: SourceType; ref?: string };
   status: ReservationDoc['status'];
   idempotencyKey: string;
   createdAt: Date;
@@ -44,6 +45,7 @@ export const toReservation = (d: ReservationDoc): Reservation => ({
   id: d._id,
   accountId: d.accountId,
   amount: d.amount,
+  source: d.source,
   status: d.status,
   idempotencyKey: d.idempotencyKey,
   createdAt: d.createdAt,

@@ -78,6 +78,25 @@ export class AnalysisService {
   }
 
   /**
+   * Gives back credits held by analyses that never finished (the process died between reserve and
+   * capture/release) and marks those analyses failed. Only reservations older than `olderThan` are
+   * touched, which the caller sets well beyond the longest possible run.
+   */
+  async releaseAbandoned(olderThan: Date): Promise<{ released: number; analysisIds: string[] }> {
+    const held = await this.o.ledger.heldReservations({ sourceType: 'analysis', olderThan });
+    const analysisIds: string[] = [];
+    let released = 0;
+    for (const r of held) {
+      if (!(await this.release(r))) continue;
+      released += 1;
+      if (!r.source.ref) continue;
+      await this.repo.fail(r.source.ref, 'the analysis did not finish; nothing was charged');
+      analysisIds.push(r.source.ref);
+    }
+    return { released, analysisIds };
+  }
+
+  /**
    * A pending analysis is either still running elsewhere, or a run that captured its credits and
    * then failed to record success (the result is stored before capture): finish the latter.
    */

@@ -98,6 +98,10 @@ export interface PurchaseDoc {
   chargeId?: string;
   disputeId?: string;
   grantEntryId?: string;
+  /** The buyer's key for createCheckoutSession: a repeat returns this purchase's session. */
+  idempotencyKey?: string;
+  checkoutUrl?: string;
+  expiresAt?: Date;
   createdAt: Date;
   updatedAt: Date;
 }

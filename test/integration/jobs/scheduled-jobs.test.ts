@@ -12,6 +12,7 @@ import { seedLedger, tempDir } from '../../helpers/backup-fixtures.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 import { RecordingAlertSink } from '../../helpers/recording-alert.sink.js';
 import { RecordingLogger } from '../../helpers/recording-logger.js';
+import { startPaymentsHarness } from '../payments/payments.harness.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -29,7 +30,7 @@ async function jobsWorld(env: Record<string, string> = {}) {
   const services = buildServices({ config, store, clock, logger, alerts });
   await seedLedger(store, { accounts: 3, entriesPerAccount: 4 });
   const scheduler = new Scheduler({
-    jobs: defineJobs(config, services),
+    jobs: defineJobs(config, services, clock),
     runner: services.jobs,
     timezone: config.JOBS_TIMEZONE,
     logger,
@@ -91,6 +92,45 @@ describe(Scheduler.name, () => {
           body: expect.stringContaining('acct0000001 (acct0000001@example.com): balance 10 != ledger sum 5'),
         }),
       ]);
+    });
+  });
+});
+
+describe(Scheduler.name, () => {
+  describe('reconcile-stripe job', () => {
+    it('is scheduled only when Stripe is configured', async () => {
+      const w = await jobsWorld();
+      expect(w.scheduler.task('reconcile-stripe')).toBeUndefined();
+      expect(w.scheduler.task('backup')).toBeDefined();
+    });
+
+    it('grants a paid Checkout session whose webhook never arrived', async () => {
+      const h = await startPaymentsHarness();
+      cleanups.push(h.close);
+      const dir = await tempDir();
+      cleanups.push(dir.remove);
+      const config = loadConfig({
+        NODE_ENV: 'test',
+        BACKUP_DIR: dir.path,
+        STRIPE_WEBHOOK_SECRET: 'whsec_test',
+        ...h.stripe.env(),
+      });
+      const clock = { now: () => new Date() };
+      const scheduler = new Scheduler({
+        jobs: defineJobs(config, h.app.services, clock),
+        runner: h.app.services.jobs,
+        timezone: 'UTC',
+        logger: new RecordingLogger(),
+      }).start();
+      cleanups.push(() => scheduler.stop());
+      const account = await h.newAccount();
+      await h.buy(account.id, { packageId: 'investor' });
+
+      const run = await scheduler.runNow('reconcile-stripe');
+
+      expect(run).toMatchObject({ outcome: 'succeeded', summary: { healed: 1, failed: 0 } });
+      expect(await h.balance(account.id)).toBe(50);
+      expect(scheduler.task('reconcile-stripe')?.getPattern()).toBe('15 * * * *');
     });
   });
 });

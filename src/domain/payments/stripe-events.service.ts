@@ -1,0 +1,164 @@
+import { z } from 'zod';
+import { DuplicateKeyError, isDomainError } from '../errors.js';
+import type { Actor } from '../ports/documents.js';
+import type { Alert, AlertSink, Clock, Logger } from '../ports/runtime.port.js';
+import type { Store, StoreTx } from '../ports/store.port.js';
+import { parseInput } from '../validation.js';
+import { paymentsUnconfigured, type PaymentEvent, type PaymentProvider } from './payment-provider.port.js';
+import type { ClawbackService } from './clawback.service.js';
+import { transactionWithRetry, type Effect, type PurchaseEffectsService } from './purchase-effects.service.js';
+import { toWebhookFailure, type WebhookFailure } from './purchase.types.js';
+
+export interface StripeEventsOptions {
+  store: Store;
+  clock: Clock;
+  effects: PurchaseEffectsService;
+  clawbacks: ClawbackService;
+  alerts: AlertSink;
+  logger: Logger;
+  /** null when STRIPE_SECRET_KEY is not configured: replay then answers CONFIGURATION. */
+  provider: PaymentProvider | null;
+}
+
+export type EventStatus = 'processed' | 'duplicate' | 'ignored' | 'failed';
+export interface EventResult {
+  eventId: string;
+  type: string;
+  status: EventStatus;
+  outcome: string;
+  ledgerEntryId?: string;
+  /** Set when status is `failed`; safe to show support (no secrets). */
+  error?: string;
+}
+
+const eventId = z
+  .string()
+  .trim()
+  .regex(/^evt_[A-Za-z0-9_]{1,200}$/, 'must be a Stripe event id (evt_…)');
+
+/**
+ * Applies verified Stripe events. Each event is ONE transaction: its `processedEvents` record
+ * (unique on source + event id) commits together with its effect, so a redelivery — sequential or
+ * concurrent — finds the record and changes nothing, and a failure leaves no trace but the
+ * `webhookFailures` row, the alert, and the 500 that makes Stripe try again.
+ */
+export class StripeEventsService {
+  private readonly o: StripeEventsOptions;
+
+  constructor(options: StripeEventsOptions) {
+    this.o = options;
+  }
+
+  async handle(event: PaymentEvent): Promise<EventResult> {
+    const base = { eventId: event.id, type: event.type };
+    try {
+      const r = await transactionWithRetry(this.o.store, (tx) => this.process(tx, event));
+      for (const alert of r.alerts) this.notify(alert);
+      return { ...base, status: r.status, outcome: r.outcome, ledgerEntryId: r.ledgerEntryId };
+    } catch (error) {
+      return { ...base, status: 'failed', outcome: 'failed', error: await this.recordFailure(event, error) };
+    }
+  }
+
+  /** Support's replay: fetch the event from Stripe and run it through the same handler. */
+  async replay(rawEventId: string): Promise<EventResult> {
+    const id = parseInput(eventId, rawEventId);
+    if (!this.o.provider) throw paymentsUnconfigured();
+    return this.handle(await this.o.provider.retrieveEvent(id));
+  }
+
+  async listFailures(options: { includeResolved?: boolean; limit?: number } = {}): Promise<WebhookFailure[]> {
+    const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
+    const filter = options.includeResolved ? {} : { resolvedAt: { $exists: false } };
+    const docs = await this.o.store
+      .collection('webhookFailures')
+      .find(filter, { sort: { lastSeenAt: -1, _id: -1 }, limit });
+    return docs.map(toWebhookFailure);
+  }
+
+  private async process(tx: StoreTx, event: PaymentEvent): Promise<Effect & { status: EventStatus }> {
+    const processed = tx.collection('processedEvents');
+    const seen = await processed.findOne({ source: 'stripe', eventId: event.id });
+    if (seen) return { status: 'duplicate', outcome: seen.outcome, ledgerEntryId: seen.ledgerEntryId, alerts: [] };
+    const effect = await this.apply(tx, event);
+    const now = this.o.clock.now();
+    await processed.insertOne({
+      _id: this.o.store.newId(),
+      source: 'stripe',
+      eventId: event.id,
+      type: event.type,
+      receivedAt: now,
+      outcome: effect.outcome,
+      ...(effect.ledgerEntryId ? { ledgerEntryId: effect.ledgerEntryId } : {}),
+    });
+    await tx
+      .collection('webhookFailures')
+      .updateOne({ eventId: event.id, resolvedAt: { $exists: false } }, { $set: { resolvedAt: now } });
+    return { ...effect, status: effect.ignored ? 'ignored' : 'processed' };
+  }
+
+  private apply(tx: StoreTx, event: PaymentEvent): Promise<Effect> {
+    const actor: Actor = { type: 'stripe', id: event.id, name: event.type };
+    const { effects, clawbacks } = this.o;
+    switch (event.kind) {
+      case 'checkout':
+        if (event.type === 'checkout.session.async_payment_failed')
+          return effects.closeSession(tx, event.session, 'failed');
+        if (event.type === 'checkout.session.expired') return effects.closeSession(tx, event.session, 'expired');
+        return effects.settleSession(tx, event.session, actor);
+      case 'refund':
+        return clawbacks.refund(tx, event.charge, actor);
+      case 'dispute':
+        return event.type === 'charge.dispute.created'
+          ? clawbacks.disputeOpened(tx, event.dispute)
+          : clawbacks.disputeClosed(tx, event.dispute, actor);
+      case 'unhandled':
+        return Promise.resolve({ outcome: 'ignored: unhandled event type', ignored: true, alerts: [] });
+    }
+  }
+
+  /** Upserts the failure row (attempts, last error) and alerts; never throws. Returns the error text. */
+  private async recordFailure(event: PaymentEvent, error: unknown): Promise<string> {
+    const message = describe(error);
+    const now = this.o.clock.now();
+    let attempts = 1;
+    try {
+      const row = await this.o.store.collection('webhookFailures').updateOne(
+        { eventId: event.id },
+        {
+          $set: { type: event.type, error: message, lastSeenAt: now },
+          $inc: { attempts: 1 },
+          $setOnInsert: { firstSeenAt: now },
+        },
+        { upsert: true },
+      );
+      attempts = row?.attempts ?? 1;
+    } catch (recordError) {
+      this.o.logger.error({ err: recordError, eventId: event.id }, 'could not record the webhook failure');
+    }
+    this.o.logger.error({ err: error, eventId: event.id, type: event.type, attempts }, 'stripe event failed');
+    this.notify({
+      severity: 'critical',
+      title: `Stripe webhook failed: ${event.type}`,
+      body: `Event ${event.id} (${event.type}) failed on attempt ${attempts}: ${message}. Nothing was changed.`,
+      action:
+        'Find the cause (logs, the account or purchase named above). Stripe retries for up to 3 days; ' +
+        `after a fix, replay it at once with replayStripeEvent(eventId: "${event.id}").`,
+      key: 'stripe-webhook-failure',
+    });
+    return message;
+  }
+
+  private notify(alert: Alert): void {
+    this.o.alerts.send(alert).catch((err: unknown) => this.o.logger.error({ err, alert }, 'alert not delivered'));
+  }
+}
+
+function describe(error: unknown): string {
+  const text = isDomainError(error)
+    ? `${error instanceof DuplicateKeyError ? 'DUPLICATE_KEY' : error.code}: ${error.message} ${JSON.stringify(error.details)}`
+    : error instanceof Error
+      ? `${error.name}: ${error.message}`
+      : String(error);
+  return text.slice(0, 1000);
+}

@@ -1,0 +1,42 @@
+import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import type { WebhookFailure } from '../../domain/payments/purchase.types.js';
+import type { ReconciliationReport } from '../../domain/payments/reconciliation.service.js';
+import type { EventResult } from '../../domain/payments/stripe-events.service.js';
+import type { GraphqlContext } from '../context.js';
+import { ReconciliationReportType, StripeEventResultType, WebhookFailureType } from '../types/stripe-event.type.js';
+
+/** Support's tools for payments that went wrong (see docs/payments.md, "When an alert fires"). */
+@Resolver()
+export class StripeSupportResolver {
+  @Authorized('support', 'admin')
+  @Query(() => [WebhookFailureType], { description: 'Support: Stripe events that failed, most recent first.' })
+  async webhookFailures(
+    @Ctx() ctx: GraphqlContext,
+    @Arg('includeResolved', () => Boolean, { nullable: true, defaultValue: false }) includeResolved: boolean | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 50, description: 'At most 200.' }) first: number | null,
+  ): Promise<WebhookFailure[]> {
+    return ctx.services.stripeEvents.listFailures({ includeResolved: includeResolved ?? false, limit: first ?? 50 });
+  }
+
+  @Authorized('support', 'admin')
+  @Mutation(() => StripeEventResultType, {
+    description: 'Support: fetch an event from Stripe and apply it again (safe to repeat: applied at most once).',
+  })
+  async replayStripeEvent(
+    @Ctx() ctx: GraphqlContext,
+    @Arg('eventId', () => String) eventId: string,
+  ): Promise<EventResult> {
+    return ctx.services.stripeEvents.replay(eventId);
+  }
+
+  @Authorized('support', 'admin')
+  @Mutation(() => ReconciliationReportType, {
+    description: "Support: grant any paid Checkout session of this account's Stripe customer that has no credits yet.",
+  })
+  async reconcileAccountPurchases(
+    @Ctx() ctx: GraphqlContext,
+    @Arg('accountId', () => ID) accountId: string,
+  ): Promise<ReconciliationReport> {
+    return ctx.services.reconciliation.runForAccount(accountId);
+  }
+}

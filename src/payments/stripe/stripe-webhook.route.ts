@@ -1,0 +1,45 @@
+import express, { type Express } from 'express';
+import type { Logger } from '../../domain/ports/runtime.port.js';
+import type { EventStatus, StripeEventsService } from '../../domain/payments/stripe-events.service.js';
+import { toPaymentEvent } from './stripe-event.mapper.js';
+import type { StripeWebhookVerifier } from './stripe-webhook.verifier.js';
+
+export interface StripeWebhookRouteOptions {
+  /** null when STRIPE_WEBHOOK_SECRET is not set: every delivery answers 503. */
+  verifier: StripeWebhookVerifier | null;
+  events: StripeEventsService;
+  logger: Logger;
+}
+
+/** 2xx tells Stripe to stop; 500 makes it retry (with backoff, for up to 3 days). */
+const HTTP_STATUS: Record<EventStatus, number> = { processed: 200, duplicate: 200, ignored: 200, failed: 500 };
+
+/**
+ * POST /webhooks/stripe: raw bytes (the signature covers them exactly), verify, then one service
+ * call. A delivery that fails verification is answered 400 and leaves nothing behind.
+ */
+export function mountStripeWebhook(options: StripeWebhookRouteOptions): (app: Express) => void {
+  const { verifier, events, logger } = options;
+  return (app) => {
+    app.post('/webhooks/stripe', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
+      if (!verifier) {
+        logger.error({ reqId: req.id }, 'Stripe webhook received but STRIPE_WEBHOOK_SECRET is not set');
+        res.status(503).json({ error: 'webhook endpoint not configured' });
+        return;
+      }
+      const verified = verifier.verify(req.body, req.header('stripe-signature'));
+      if (!verified.ok) {
+        logger.warn({ reqId: req.id, reason: verified.reason }, 'Stripe webhook rejected');
+        res.status(400).json({ error: verified.reason });
+        return;
+      }
+      const result = await events.handle(toPaymentEvent(verified.event));
+      res.status(HTTP_STATUS[result.status]).json({
+        received: result.status !== 'failed',
+        eventId: result.eventId,
+        status: result.status,
+        ...(result.status === 'failed' ? {} : { outcome: result.outcome }),
+      });
+    });
+  };
+}
