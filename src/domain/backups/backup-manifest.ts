@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { badInput } from '../errors.js';
 import type { IndexSpec } from '../ports/store.port.js';
+import type { BackupSummary } from './backup.types.js';
 
 /**
  * The on-disk format (DESIGN.md "Operations"): one directory per backup named by its UTC start
@@ -126,4 +127,25 @@ export function compareNewestFirst(a: string, b: string): number {
   const tb = backupNameTime(b)?.getTime() ?? 0;
   if (ta !== tb) return tb - ta;
   return b.localeCompare(a, 'en', { numeric: true });
+}
+
+/** What `list` shows of a backup. */
+export function summarizeManifest(
+  manifest: BackupManifest,
+  lastVerification: BackupSummary['lastVerification'],
+): BackupSummary {
+  const collections = manifest.collections.map((c) => ({ name: c.name, count: c.count, bytes: c.bytes }));
+  return {
+    name: manifest.name,
+    createdAt: new Date(manifest.createdAt),
+    completedAt: new Date(manifest.completedAt),
+    database: manifest.database,
+    engine: manifest.engine,
+    toolVersion: manifest.toolVersion,
+    gzip: manifest.gzip,
+    collections,
+    documents: collections.reduce((n, c) => n + c.count, 0),
+    bytes: collections.reduce((n, c) => n + c.bytes, 0),
+    lastVerification,
+  };
 }

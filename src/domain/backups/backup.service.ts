@@ -1,25 +1,22 @@
 import { DomainError, notFound } from '../errors.js';
 import type { BackupEntry, BackupRepository } from '../ports/backup-repository.port.js';
-import { backupSourceOf, type BackupSource, type RawDocument } from '../ports/backup-source.port.js';
+import { backupSourceOf, type BackupSource } from '../ports/backup-source.port.js';
 import type { Actor } from '../ports/documents.js';
-import { INDEXES } from '../ports/indexes.js';
 import type { Clock, Logger } from '../ports/runtime.port.js';
-import type { IndexSpec, Store } from '../ports/store.port.js';
+import type { Store } from '../ports/store.port.js';
 import {
   BACKUP_FORMAT,
-  EXCLUDED_COLLECTIONS,
   MANIFEST_FILE,
   VERIFICATION_FILE,
   assertBackupName,
   backupNameFor,
   compareNewestFirst,
-  dataFileName,
   isBackupName,
-  metadataFileName,
-  parseMetadata,
-  toMetadata,
+  summarizeManifest,
   type BackupManifest,
 } from './backup-manifest.js';
+import { assertEmpty, stageBackup } from './backup-restore.js';
+import { writeCollections } from './backup-write.js';
 import { planRetention } from './backup-retention.js';
 import { readManifest, verifyBackupFiles } from './backup-verify.js';
 import type {
@@ -47,88 +44,50 @@ export interface BackupServiceOptions {
 
 const SYSTEM_ACTOR: Actor = { type: 'system', id: 'backups' };
 
-async function* counted(
-  source: AsyncIterable<RawDocument[]>,
-  onBatch: (done: number) => void,
-): AsyncGenerator<RawDocument[]> {
-  let done = 0;
-  for await (const batch of source) {
-    yield batch;
-    done += batch.length;
-    onBatch(done);
-  }
-}
-
 /**
  * Backups of the whole database (DESIGN.md "Operations"): consistent, streamed, verifiable, restorable
  * without ever leaving a half-restored database, and pruned without losing the last good one.
  */
 export class BackupService {
-  private readonly store: Store;
+  private readonly o: Required<Omit<BackupServiceOptions, 'logger'>> & Pick<BackupServiceOptions, 'logger'>;
   private readonly source: BackupSource;
-  private readonly repository: BackupRepository;
-  private readonly clock: Clock;
-  private readonly logger?: Logger;
-  private readonly toolVersion: string;
-  private readonly gzip: boolean;
-  readonly retention: number;
-  private readonly batchSize: number;
 
   constructor(options: BackupServiceOptions) {
-    this.store = options.store;
+    this.o = {
+      ...options,
+      gzip: options.gzip ?? false,
+      retention: options.retention ?? 10,
+      batchSize: options.batchSize ?? 1000,
+    };
     this.source = backupSourceOf(options.store);
-    this.repository = options.repository;
-    this.clock = options.clock;
-    this.logger = options.logger;
-    this.toolVersion = options.toolVersion;
-    this.gzip = options.gzip ?? false;
-    this.retention = options.retention ?? 10;
-    this.batchSize = options.batchSize ?? 1000;
+  }
+
+  get retention(): number {
+    return this.o.retention;
   }
 
   get location(): string {
-    return this.repository.location;
+    return this.o.repository.location;
   }
 
   /** Writes `<name>.tmp`, then renames it: a backup is listed only once every byte is on disk. */
   async create(input: CreateBackupInput = {}): Promise<BackupSummary> {
-    const createdAt = this.clock.now();
+    const createdAt = this.o.clock.now();
     const name = await this.freshName(createdAt);
-    const writer = await this.repository.begin(name);
+    const writer = await this.o.repository.begin(name);
     let manifest: BackupManifest;
     try {
       manifest = await this.source.readSnapshot(async (reader) => {
-        const names = (await reader.collections()).filter((n) => !EXCLUDED_COLLECTIONS.has(n)).sort();
-        const collections: BackupManifest['collections'] = [];
-        for (const collection of names) {
-          const total = await reader.count(collection);
-          const batches = counted(reader.documents(collection, this.batchSize), (done) =>
-            input.onProgress?.({ phase: 'backup', collection, done, total }),
-          );
-          const data = await writer.writeDocuments(dataFileName(collection, this.gzip), batches);
-          const metadataFile = metadataFileName(collection);
-          const metadata = await writer.writeJson(
-            metadataFile,
-            toMetadata(collection, await reader.indexes(collection)),
-          );
-          collections.push({
-            name: collection,
-            file: data.file,
-            count: data.count,
-            sha256: data.sha256,
-            bytes: data.bytes,
-            metadata: { file: metadataFile, ...metadata },
-          });
-        }
+        const collections = await writeCollections(reader, writer, { ...this.o, onProgress: input.onProgress });
         return {
           format: BACKUP_FORMAT,
           name,
           createdAt: createdAt.toISOString(),
-          completedAt: this.clock.now().toISOString(),
+          completedAt: this.o.clock.now().toISOString(),
           database: reader.database,
           engine: reader.engine,
-          toolVersion: this.toolVersion,
-          gzip: this.gzip,
+          toolVersion: this.o.toolVersion,
+          gzip: this.o.gzip,
           collections,
         };
       });
@@ -138,8 +97,8 @@ export class BackupService {
       await writer.abort().catch(() => undefined);
       throw error;
     }
-    const summary = this.summarize(manifest, null);
-    this.logger?.info(
+    const summary = summarizeManifest(manifest, null);
+    this.o.logger?.info(
       { backup: name, documents: summary.documents, bytes: summary.bytes, location: this.location },
       'backup created',
     );
@@ -149,27 +108,28 @@ export class BackupService {
   /** Complete backups, newest first. */
   async list(): Promise<BackupSummary[]> {
     const out: BackupSummary[] = [];
-    for (const entry of await this.repository.list()) {
+    for (const entry of await this.o.repository.list()) {
       if (!entry.complete || !isBackupName(entry.name)) continue;
-      const { manifest, problems } = await readManifest(this.repository, entry.name);
+      const { manifest, problems } = await readManifest(this.o.repository, entry.name);
       if (!manifest) {
-        this.logger?.warn({ backup: entry.name, problems }, 'backup directory with an unreadable manifest');
+        this.o.logger?.warn({ backup: entry.name, problems }, 'backup directory with an unreadable manifest');
         continue;
       }
-      out.push(this.summarize(manifest, await this.lastVerification(entry.name)));
+      out.push(summarizeManifest(manifest, await this.lastVerification(entry.name)));
     }
     return out.sort((a, b) => compareNewestFirst(a.name, b.name));
   }
 
   async verify(input: VerifyBackupInput): Promise<BackupVerification> {
     await this.requireComplete(input.name);
-    const outcome = await verifyBackupFiles(this.repository, input.name, this.batchSize, input.onProgress);
-    const checkedAt = this.clock.now();
+    const outcome = await verifyBackupFiles(this.o.repository, input.name, this.o.batchSize, input.onProgress);
+    const checkedAt = this.o.clock.now();
     const ok = outcome.problems.length === 0;
-    await this.repository
-      .writeJson(input.name, VERIFICATION_FILE, { ok, at: checkedAt.toISOString(), toolVersion: this.toolVersion })
-      .catch((e: unknown) => this.logger?.warn({ err: e, backup: input.name }, 'could not record the verification'));
-    if (!ok) this.logger?.warn({ backup: input.name, problems: outcome.problems.slice(0, 10) }, 'backup failed verify');
+    await this.o.repository
+      .writeJson(input.name, VERIFICATION_FILE, { ok, at: checkedAt.toISOString(), toolVersion: this.o.toolVersion })
+      .catch((e: unknown) => this.o.logger?.warn({ err: e, backup: input.name }, 'could not record the verification'));
+    if (!ok)
+      this.o.logger?.warn({ backup: input.name, problems: outcome.problems.slice(0, 10) }, 'backup failed verify');
     return { name: input.name, ok, checkedAt, collections: outcome.collections, problems: outcome.problems };
   }
 
@@ -186,32 +146,21 @@ export class BackupService {
         problems: verification.problems,
       });
     }
-    const { manifest } = await readManifest(this.repository, input.name);
+    const { manifest } = await readManifest(this.o.repository, input.name);
     if (!manifest) throw new DomainError('CONFLICT', `backup ${input.name} changed while it was being restored`);
-    if (!input.drop) await this.assertEmpty(manifest);
+    if (!input.drop) await assertEmpty(this.source, manifest);
     const staging = await this.source.beginRestore();
     try {
-      for (const c of manifest.collections) {
-        const indexes = parseMetadata(await this.repository.readJson(input.name, c.metadata.file), c.name);
-        if (typeof indexes === 'string') throw new DomainError('CONFLICT', `${c.metadata.file}: ${indexes}`);
-        await staging.prepare(c.name, withDeclaredIndexes(c.name, indexes));
-        const reader = this.repository.readDocuments(input.name, c.file, this.batchSize);
-        let done = 0;
-        for await (const lines of reader) {
-          const docs = lines.map((l) => {
-            if (!l.doc) throw new DomainError('CONFLICT', `${c.file}:${l.line} ${l.error ?? 'unreadable'}`);
-            return l.doc;
-          });
-          await staging.insert(c.name, docs);
-          done += docs.length;
-          input.onProgress?.({ phase: 'restore', collection: c.name, done, total: c.count });
-        }
-        if (reader.digest().sha256 !== c.sha256)
-          throw new DomainError('CONFLICT', `${c.file} changed between verify and restore`);
-      }
+      await stageBackup({
+        repository: this.o.repository,
+        staging,
+        manifest,
+        batchSize: this.o.batchSize,
+        onProgress: input.onProgress,
+      });
       await staging.commit();
     } catch (error) {
-      await staging.abort().catch((e: unknown) => this.logger?.error({ err: e }, 'could not drop restore staging'));
+      await staging.abort().catch((e: unknown) => this.o.logger?.error({ err: e }, 'could not drop restore staging'));
       throw error;
     }
     return this.recordRestore(manifest, input);
@@ -219,20 +168,20 @@ export class BackupService {
 
   /** Applies the retention policy; unfinished backups older than a day are removed too. */
   async prune(): Promise<PruneSummary> {
-    const entries = await this.repository.list();
+    const entries = await this.o.repository.list();
     const complete = await this.list();
     const plan = planRetention(
       complete.map((b) => ({ name: b.name, verified: b.lastVerification?.ok === true })),
       entries.filter((e) => !e.complete).map((e) => e.name),
-      this.retention,
-      this.clock.now(),
+      this.o.retention,
+      this.o.clock.now(),
     );
-    for (const name of plan.remove) await this.repository.remove({ name, complete: true });
-    for (const name of plan.removeIncomplete) await this.repository.remove({ name, complete: false });
+    for (const name of plan.remove) await this.o.repository.remove({ name, complete: true });
+    for (const name of plan.removeIncomplete) await this.o.repository.remove({ name, complete: false });
     if (plan.remove.length + plan.removeIncomplete.length > 0)
-      this.logger?.info({ deleted: plan.remove, removedIncomplete: plan.removeIncomplete }, 'backups pruned');
+      this.o.logger?.info({ deleted: plan.remove, removedIncomplete: plan.removeIncomplete }, 'backups pruned');
     return {
-      retention: this.retention,
+      retention: this.o.retention,
       kept: plan.keep,
       deleted: plan.remove,
       spared: plan.spared,
@@ -253,7 +202,7 @@ export class BackupService {
   }
 
   private async freshName(at: Date): Promise<string> {
-    const taken = new Set((await this.repository.list()).map((e) => e.name));
+    const taken = new Set((await this.o.repository.list()).map((e) => e.name));
     for (let attempt = 0; ; attempt += 1) {
       const name = backupNameFor(at, attempt);
       if (!taken.has(name)) return name;
@@ -262,13 +211,13 @@ export class BackupService {
 
   private async requireComplete(name: string): Promise<BackupEntry> {
     assertBackupName(name);
-    const entry = (await this.repository.list()).find((e) => e.name === name && e.complete);
+    const entry = (await this.o.repository.list()).find((e) => e.name === name && e.complete);
     if (!entry) throw notFound(`backup ${name}`, { name });
     return entry;
   }
 
   private async lastVerification(name: string): Promise<{ at: Date; ok: boolean } | null> {
-    const v = (await this.repository.readJson(name, VERIFICATION_FILE).catch(() => null)) as {
+    const v = (await this.o.repository.readJson(name, VERIFICATION_FILE).catch(() => null)) as {
       ok?: unknown;
       at?: unknown;
     } | null;
@@ -276,61 +225,19 @@ export class BackupService {
     return { ok: v.ok, at: new Date(v.at) };
   }
 
-  private async assertEmpty(manifest: BackupManifest): Promise<void> {
-    const busy = await this.source.readSnapshot(async (reader) => {
-      const out: string[] = [];
-      for (const c of manifest.collections) {
-        const n = await reader.count(c.name);
-        if (n > 0) out.push(`${c.name} (${n})`);
-      }
-      return out;
-    });
-    if (busy.length > 0)
-      throw new DomainError(
-        'CONFLICT',
-        `live collections hold data: ${busy.join(', ')}; restore with drop to replace them`,
-        { collections: busy },
-      );
-  }
-
   private async recordRestore(manifest: BackupManifest, input: RestoreBackupInput): Promise<RestoreSummary> {
-    const restoredAt = this.clock.now();
+    const restoredAt = this.o.clock.now();
     const collections = manifest.collections.map((c) => ({ name: c.name, count: c.count }));
     const documents = collections.reduce((n, c) => n + c.count, 0);
-    await this.store.collection('auditLog').insertOne({
-      _id: this.store.newId(),
+    await this.o.store.collection('auditLog').insertOne({
+      _id: this.o.store.newId(),
       actor: input.actor ?? SYSTEM_ACTOR,
       action: 'backup.restore',
       target: { type: 'backup', id: manifest.name },
       details: { drop: input.drop, documents, collections: collections.map((c) => c.name) },
       createdAt: restoredAt,
     });
-    this.logger?.warn({ backup: manifest.name, drop: input.drop, documents }, 'backup restored');
+    this.o.logger?.warn({ backup: manifest.name, drop: input.drop, documents }, 'backup restored');
     return { name: manifest.name, drop: input.drop, restoredAt, collections, documents };
   }
-
-  private summarize(manifest: BackupManifest, lastVerification: BackupSummary['lastVerification']): BackupSummary {
-    const collections = manifest.collections.map((c) => ({ name: c.name, count: c.count, bytes: c.bytes }));
-    return {
-      name: manifest.name,
-      createdAt: new Date(manifest.createdAt),
-      completedAt: new Date(manifest.completedAt),
-      database: manifest.database,
-      engine: manifest.engine,
-      toolVersion: manifest.toolVersion,
-      gzip: manifest.gzip,
-      collections,
-      documents: collections.reduce((n, c) => n + c.count, 0),
-      bytes: collections.reduce((n, c) => n + c.bytes, 0),
-      lastVerification,
-    };
-  }
-}
-
-/** The indexes a restored collection gets: those of the backup, plus every index the code declares. */
-function withDeclaredIndexes(collection: string, fromBackup: readonly IndexSpec[]): IndexSpec[] {
-  const declared = Object.hasOwn(INDEXES, collection) ? INDEXES[collection as keyof typeof INDEXES] : [];
-  const byName = new Map(fromBackup.map((ix) => [ix.name, ix]));
-  for (const ix of declared) byName.set(ix.name, ix);
-  return [...byName.values()];
 }
