@@ -121,16 +121,7 @@ export class BackupService {
   }
 
   async verify(input: VerifyBackupInput): Promise<BackupVerification> {
-    await this.requireComplete(input.name);
-    const outcome = await verifyBackupFiles(this.o.repository, input.name, this.o.batchSize, input.onProgress);
-    const checkedAt = this.o.clock.now();
-    const ok = outcome.problems.length === 0;
-    await this.o.repository
-      .writeJson(input.name, VERIFICATION_FILE, { ok, at: checkedAt.toISOString(), toolVersion: this.o.toolVersion })
-      .catch((e: unknown) => this.o.logger?.warn({ err: e, backup: input.name }, 'could not record the verification'));
-    if (!ok)
-      this.o.logger?.warn({ backup: input.name, problems: outcome.problems.slice(0, 10) }, 'backup failed verify');
-    return { name: input.name, ok, checkedAt, collections: outcome.collections, problems: outcome.problems };
+    return (await this.verifyAndRecord(input)).verification;
   }
 
   /**
@@ -139,15 +130,14 @@ export class BackupService {
    * saw), so a failed restore leaves the live data as it was.
    */
   async restore(input: RestoreBackupInput): Promise<RestoreSummary> {
-    const verification = await this.verify({ name: input.name, onProgress: input.onProgress });
-    if (!verification.ok) {
+    // Restores exactly the manifest that was verified, not one read again afterwards.
+    const { verification, manifest } = await this.verifyAndRecord(input);
+    if (!verification.ok || !manifest) {
       const first = verification.problems.slice(0, 3).map((p) => `${p.file}${p.line ? `:${p.line}` : ''} ${p.problem}`);
       throw new DomainError('CONFLICT', `backup ${input.name} failed verification: ${first.join('; ')}`, {
         problems: verification.problems,
       });
     }
-    const { manifest } = await readManifest(this.o.repository, input.name);
-    if (!manifest) throw new DomainError('CONFLICT', `backup ${input.name} changed while it was being restored`);
     if (!input.drop) await assertEmpty(this.source, manifest);
     const staging = await this.source.beginRestore();
     try {
@@ -199,6 +189,22 @@ export class BackupService {
     }
     const prune = await this.prune();
     return { backup: { ...backup, lastVerification: { at: verification.checkedAt, ok: true } }, verification, prune };
+  }
+
+  private async verifyAndRecord(
+    input: VerifyBackupInput,
+  ): Promise<{ verification: BackupVerification; manifest: BackupManifest | null }> {
+    await this.requireComplete(input.name);
+    const outcome = await verifyBackupFiles(this.o.repository, input.name, this.o.batchSize, input.onProgress);
+    const checkedAt = this.o.clock.now();
+    const ok = outcome.problems.length === 0;
+    await this.o.repository
+      .writeJson(input.name, VERIFICATION_FILE, { ok, at: checkedAt.toISOString(), toolVersion: this.o.toolVersion })
+      .catch((e: unknown) => this.o.logger?.warn({ err: e, backup: input.name }, 'could not record the verification'));
+    if (!ok)
+      this.o.logger?.warn({ backup: input.name, problems: outcome.problems.slice(0, 10) }, 'backup failed verify');
+    const { collections, problems } = outcome;
+    return { verification: { name: input.name, ok, checkedAt, collections, problems }, manifest: outcome.manifest };
   }
 
   private async freshName(at: Date): Promise<string> {
