@@ -9,6 +9,8 @@ import { systemClock, type Clock, type Logger } from './domain/ports/runtime.por
 import type { Store } from './domain/ports/store.port.js';
 import { createGraphqlApi } from './graphql/graphql.server.js';
 import { createHttpApp } from './http/app.js';
+import { defineJobs } from './jobs/jobs.js';
+import { Scheduler } from './jobs/scheduler.js';
 import { createLogger } from './logger.js';
 import { StripeWebhookVerifier } from './payments/stripe/stripe-webhook.verifier.js';
 import { mountStripeWebhook } from './payments/stripe/stripe-webhook.route.js';
@@ -43,6 +45,16 @@ export async function startService(options: StartOptions): Promise<RunningServic
   const services = buildServices({ config, store, clock, logger, statementExtractor: statementExtractor(config) });
   const stops: Array<() => Promise<void>> = [() => services.alerts.close()];
   const discord = createDiscordBot({ config, services, clock, logger });
+
+  if (config.PROCESS_ROLES.includes('jobs')) {
+    const scheduler = new Scheduler({
+      jobs: defineJobs(config, services, clock),
+      runner: services.jobs,
+      timezone: config.JOBS_TIMEZONE,
+      logger,
+    }).start();
+    stops.push(() => scheduler.stop());
+  }
 
   let url = '';
   let port = 0;

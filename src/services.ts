@@ -1,7 +1,12 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { createAlertSink, type ManagedAlertSink } from './alerts/alert-sinks.js';
 import { createChannelAlertSink } from './alerts/discord-channel.sink.js';
+import { FsBackupRepository } from './backups/fs-backup.repository.js';
 import type { Config } from './config.js';
 import { AccountService } from './domain/accounts/account.service.js';
+import { BackupService } from './domain/backups/backup.service.js';
+import { JobService } from './domain/jobs/job.service.js';
 import { LedgerService } from './domain/ledger/ledger.service.js';
 import { AnalysisService } from './domain/noi/analysis.service.js';
 import type { StatementExtractor } from './domain/noi/statement-extractor.port.js';
@@ -17,6 +22,7 @@ import { PaymentSupportService } from './domain/support/payment-support.service.
 import { SupportService } from './domain/support/support.service.js';
 import { createStripeClient } from './payments/stripe/stripe.client.js';
 import { StripePaymentProvider } from './payments/stripe/stripe-payment.provider.js';
+import { TOOL_VERSION } from './version.js';
 
 /** Every domain service of a process, built once by the composition root. */
 export interface Services {
@@ -26,6 +32,8 @@ export interface Services {
   payments: PaymentsService;
   stripeEvents: StripeEventsService;
   reconciliation: ReconciliationService;
+  backups: BackupService;
+  jobs: JobService;
   /** Alerts for on-call (log + Discord, coalesced); close it on shutdown. */
   alerts: ManagedAlertSink;
   support: SupportService;
@@ -76,6 +84,22 @@ export function buildServices(deps: ServiceDeps): Services {
     }),
     stripeEvents,
     reconciliation: new ReconciliationService({ store, clock, effects, alerts, logger, provider }),
+    backups: new BackupService({
+      store,
+      clock,
+      logger,
+      repository: new FsBackupRepository(config.backupDir),
+      toolVersion: TOOL_VERSION,
+      gzip: config.BACKUP_GZIP,
+      retention: config.BACKUP_RETENTION,
+    }),
+    jobs: new JobService({
+      store,
+      clock,
+      logger,
+      alerts,
+      holder: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+    }),
     alerts,
     support,
     paymentSupport: new PaymentSupportService({ store, clock, support, provider, effects, stripeEvents }),

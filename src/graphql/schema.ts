@@ -3,6 +3,7 @@ import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { authChecker } from './auth/auth-checker.js';
 import { AccountResolver } from './resolvers/account.resolver.js';
 import { AnalysisResolver } from './resolvers/analysis.resolver.js';
+import { BackupResolver } from './resolvers/backup.resolver.js';
 import { CreditPackageResolver } from './resolvers/credit-package.resolver.js';
 import { CreditsResolver } from './resolvers/credits.resolver.js';
 import { LedgerResolver } from './resolvers/ledger.resolver.js';
@@ -22,6 +23,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   AnalysisResolver,
   PurchaseResolver,
   StripeSupportResolver,
+  BackupResolver,
 ];
 
 /** Resolvers are stateless (services come through the context), so one schema serves every server. */

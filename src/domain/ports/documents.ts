@@ -136,6 +136,8 @@ export interface JobLockDoc {
   holder: string;
   acquiredAt: Date;
   expiresAt: Date;
+  /** The schedule slot of the last run that took this lease: a slot runs once across instances. */
+  lastSlot?: Date;
 }
 
 export interface JobRunDoc {

@@ -1,8 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { ObjectId } from 'bson';
 import { DuplicateKeyError } from '../../domain/errors.js';
+import type { BackupSource, RestoreStaging, SnapshotReader } from '../../domain/ports/backup-source.port.js';
 import type { CollectionName, Collections } from '../../domain/ports/documents.js';
-import { INDEXES } from '../../domain/ports/indexes.js';
+import { COLLECTION_NAMES, INDEXES } from '../../domain/ports/indexes.js';
 import type {
   BaseDoc,
   CollectionPort,
@@ -25,6 +26,7 @@ import {
   validateFilter,
   validateUpdate,
 } from '../query.js';
+import { MemoryRestore, memorySnapshotReader, type FrozenTable } from './memory-backup.js';
 import { Mutex } from './mutex.js';
 import { Table, indexKey } from './table.js';
 
@@ -36,7 +38,7 @@ type Doc = Record<string, unknown> & { _id: string };
  * nobody ever sees half of one. Unique indexes are checked at write time against committed data
  * plus the overlay, and a duplicate-key error aborts the transaction as it does on MongoDB.
  */
-export class MemoryStore implements Store {
+export class MemoryStore implements Store, BackupSource {
   readonly kind = 'memory' as const;
   readonly description = 'in-memory reference engine (data is not persisted)';
   readonly faults = new FaultInjector();
@@ -90,6 +92,25 @@ export class MemoryStore implements Store {
 
   newId(): string {
     return new ObjectId().toHexString();
+  }
+
+  /** Commits are synchronous, so one synchronous pass over the tables sees no half transaction. */
+  async readSnapshot<T>(fn: (reader: SnapshotReader) => Promise<T>): Promise<T> {
+    this.assertOpen();
+    for (const name of COLLECTION_NAMES) this.table(name);
+    const frozen = new Map<string, FrozenTable>();
+    for (const [name, table] of this.tables)
+      frozen.set(name, { docs: [...table.docs.values()], indexes: this.indexSpecs(name) });
+    return fn(memorySnapshotReader(frozen));
+  }
+
+  async beginRestore(): Promise<RestoreStaging> {
+    this.assertOpen();
+    return new MemoryRestore((staged) =>
+      this.mutex.run(async () => {
+        for (const [name, table] of staged) this.tables.set(name, table);
+      }),
+    );
   }
 
   async ping(): Promise<void> {
@@ -272,6 +293,9 @@ class MemoryCollection<T extends BaseDoc> implements CollectionPort<T> {
       const base = { ...equalityFields(filter) } as Doc;
       const created = applyUpdate(base, update, true) as Doc;
       if (typeof created._id !== 'string') created._id = this.store.newId();
+      // As on MongoDB: an upsert whose filter missed an existing _id must not replace that document.
+      if (tx.current(this.name, created._id))
+        throw tx.abortWith(new DuplicateKeyError(this.name, '_id_', { _id: created._id }));
       tx.write(this.name, created._id, created, 'insert');
       return cloneValue(created) as unknown as T;
     });

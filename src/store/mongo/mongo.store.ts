@@ -2,6 +2,7 @@ import { ObjectId } from 'bson';
 import mongoose, { type Connection } from 'mongoose';
 import type { ClientSession, Collection, Document } from 'mongodb';
 import { DuplicateKeyError } from '../../domain/errors.js';
+import type { BackupSource, RestoreStaging, SnapshotReader } from '../../domain/ports/backup-source.port.js';
 import type { CollectionName, Collections } from '../../domain/ports/documents.js';
 import type {
   BaseDoc,
@@ -14,6 +15,7 @@ import type {
   Update,
 } from '../../domain/ports/store.port.js';
 import { FaultInjector, type WriteOp } from '../faults.js';
+import { MongoRestore, readMongoSnapshot } from './mongo-backup.js';
 import { ensureCollectionsAndIndexes, registerModels } from './mongo.models.js';
 import { runTransaction } from './transaction.js';
 
@@ -46,7 +48,7 @@ export const redactUri = (uri: string): string => uri.replace(/\/\/[^@/]*@/, '//
  * The production adapter: mongoose for the connection, models and indexes; the native driver for
  * the operations themselves, every transactional one bound to the session.
  */
-export class MongoStore implements Store {
+export class MongoStore implements Store, BackupSource {
   readonly kind = 'mongo' as const;
   readonly faults = new FaultInjector();
 
@@ -100,6 +102,15 @@ export class MongoStore implements Store {
 
   newId(): string {
     return new ObjectId().toHexString();
+  }
+
+  readSnapshot<T>(fn: (reader: SnapshotReader) => Promise<T>): Promise<T> {
+    return readMongoSnapshot(this.conn.getClient(), this.conn.db!, fn);
+  }
+
+  async beginRestore(): Promise<RestoreStaging> {
+    await MongoRestore.dropStale(this.conn.db!);
+    return new MongoRestore(this.conn.db!);
   }
 
   async ping(): Promise<void> {

@@ -1,0 +1,237 @@
+/**
+ * Backup, verify and restore of N ledger entries on the memory engine: documents/s of each, the
+ * peak RSS each adds over the process's baseline (it must not grow with N: everything streams in
+ * batches), and in the same run the rate of bare `EJSON.stringify` of the same documents.
+ *
+ * `npx tsx bench/backup.bench.ts [N…]` (default 250000 1000000). Each N runs in its own child
+ * process (`--expose-gc`), so one size's garbage cannot inflate the other's peak.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EJSON } from 'bson';
+import { encodeDocument } from '../src/backups/ejson.codec.js';
+import { FsBackupRepository } from '../src/backups/fs-backup.repository.js';
+import { BackupService } from '../src/domain/backups/backup.service.js';
+import type { RawDocument } from '../src/domain/ports/backup-source.port.js';
+import { systemClock } from '../src/domain/ports/runtime.port.js';
+import { MemoryStore } from '../src/store/memory/memory.store.js';
+import { seedLedger } from '../test/helpers/backup-fixtures.js';
+
+const ACCOUNTS = 10_000;
+const MB = 1024 * 1024;
+
+interface Phase {
+  docsPerSecond: number;
+  seconds: number;
+  /** Highest RSS seen during the phase minus RSS right before it (after a full GC). */
+  peakRssGrowthMb: number;
+  beforeRssMb: number;
+  /**
+   * Highest live memory (V8 heap + buffers, sampled right after a forced GC every 100 batches, in a
+   * second, untimed pass) minus the same before the phase: what the operation really holds, without
+   * the garbage V8 lets pile up in proportion to the size of the whole heap.
+   */
+  retainedMb: number;
+}
+interface ChildResult {
+  entries: number;
+  documents: number;
+  baselineRssMb: number;
+  ejsonStringify: number;
+  ourEncoder: number;
+  backup: Phase;
+  verify: Phase;
+  restore: Phase & { restoredDataMb: number };
+  backupBytes: number;
+}
+
+const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
+const rss = (): number => process.memoryUsage.rss();
+const live = (): number => {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
+};
+
+/** Second pass of a phase: live memory after a forced GC every 100 progress callbacks. */
+async function retained(fn: (sample: () => void) => Promise<unknown>): Promise<{ peakMb: number; afterMb: number }> {
+  gc();
+  const before = live();
+  let peak = before;
+  let calls = 0;
+  await fn(() => {
+    calls += 1;
+    if (calls % 100 !== 0) return;
+    gc();
+    peak = Math.max(peak, live());
+  });
+  gc();
+  const after = live();
+  return { peakMb: (Math.max(peak, after) - before) / MB, afterMb: (after - before) / MB };
+}
+
+/** Runs `fn`, sampling RSS on a timer and at every progress callback. */
+async function measure(count: number, fn: (sample: () => void) => Promise<unknown>): Promise<Phase> {
+  gc();
+  const before = rss();
+  let peak = before;
+  const sample = (): void => {
+    const now = rss();
+    if (now > peak) peak = now;
+  };
+  const timer = setInterval(sample, 10);
+  const started = process.hrtime.bigint();
+  await fn(sample);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  clearInterval(timer);
+  sample();
+  return {
+    docsPerSecond: count / seconds,
+    seconds,
+    peakRssGrowthMb: (peak - before) / MB,
+    beforeRssMb: before / MB,
+    retainedMb: 0,
+  };
+}
+
+async function snapshotDocs(store: MemoryStore, each: (doc: RawDocument) => void): Promise<number> {
+  let n = 0;
+  await store.readSnapshot(async (reader) => {
+    for (const name of await reader.collections())
+      for await (const batch of reader.documents(name, 1000))
+        for (const doc of batch) {
+          each(doc);
+          n += 1;
+        }
+  });
+  return n;
+}
+
+async function child(entries: number): Promise<ChildResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'noi-backup-bench-'));
+  try {
+    let store: MemoryStore | null = new MemoryStore();
+    await seedLedger(store, {
+      accounts: ACCOUNTS,
+      entriesPerAccount: Math.ceil(entries / ACCOUNTS),
+      batchSize: 10_000,
+    });
+    gc();
+    const baselineRssMb = rss() / MB;
+    const repository = new FsBackupRepository(dir);
+    const service = (s: MemoryStore) =>
+      new BackupService({ store: s, repository, clock: systemClock, toolVersion: 'bench', batchSize: 1000 });
+
+    // Bare serialisation of the very documents the backup writes (same snapshot reader, no I/O).
+    let chars = 0;
+    const documents = await snapshotDocs(store, (d) => (chars += encodeDocument(d).length)); // also warms up
+    const ejson = await measure(documents, () =>
+      snapshotDocs(store!, (d) => (chars += EJSON.stringify(d, { relaxed: false }).length)),
+    );
+    const ours = await measure(documents, () => snapshotDocs(store!, (d) => (chars += encodeDocument(d).length)));
+
+    let name = '';
+    let backupBytes = 0;
+    const backup = await measure(documents, async (sample) => {
+      const created = await service(store!).create({ onProgress: sample });
+      name = created.name;
+      backupBytes = created.bytes;
+    });
+    backup.retainedMb = (await retained((sample) => service(store!).create({ onProgress: sample }))).peakMb;
+    const verifyOnce = async (sample: () => void) => {
+      const v = await service(store!).verify({ name, onProgress: sample });
+      if (!v.ok) throw new Error(`verify failed: ${JSON.stringify(v.problems.slice(0, 3))}`);
+    };
+    const verify = await measure(documents, verifyOnce);
+    verify.retainedMb = (await retained(verifyOnce)).peakMb;
+
+    // Restore into an empty engine (the seeded one is released first): the staging tables *are*
+    // the restored data, so what restore itself holds is the peak minus the data it leaves behind.
+    store = null;
+    gc();
+    const restore = await measure(documents, (sample) =>
+      service(new MemoryStore()).restore({ name, drop: true, onProgress: sample }),
+    );
+    gc();
+    const restoredDataMb = rss() / MB - restore.beforeRssMb;
+    const target = new MemoryStore(); // referenced until measured: its data is what restore leaves behind
+    const kept = await retained((sample) => service(target).restore({ name, drop: true, onProgress: sample }));
+    restore.retainedMb = kept.peakMb - kept.afterMb;
+    await target.close();
+    return {
+      entries,
+      documents,
+      baselineRssMb,
+      ejsonStringify: ejson.docsPerSecond,
+      ourEncoder: ours.docsPerSecond,
+      backup,
+      verify,
+      restore: { ...restore, restoredDataMb },
+      backupBytes,
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits });
+
+function report(results: ChildResult[]): void {
+  const rows: Array<[string, (r: ChildResult) => string]> = [
+    ['documents (ledger entries + accounts + …)', (r) => fmt(r.documents)],
+    ['backup size on disk (MB)', (r) => fmt(r.backupBytes / MB)],
+    ['baseline RSS with the data loaded (MB)', (r) => fmt(r.baselineRssMb)],
+    ['bare EJSON.stringify (docs/s)', (r) => fmt(r.ejsonStringify)],
+    ['our canonical encoder alone (docs/s)', (r) => fmt(r.ourEncoder)],
+    ['backup create (docs/s)', (r) => fmt(r.backup.docsPerSecond)],
+    ['backup verify (docs/s)', (r) => fmt(r.verify.docsPerSecond)],
+    ['backup restore (docs/s)', (r) => fmt(r.restore.docsPerSecond)],
+    ['ratio create / EJSON.stringify', (r) => fmt(r.backup.docsPerSecond / r.ejsonStringify, 2)],
+    ['ratio verify / EJSON.stringify', (r) => fmt(r.verify.docsPerSecond / r.ejsonStringify, 2)],
+    ['ratio restore / EJSON.stringify', (r) => fmt(r.restore.docsPerSecond / r.ejsonStringify, 2)],
+    ['peak RSS growth during create (MB)', (r) => fmt(r.backup.peakRssGrowthMb)],
+    ['peak RSS growth during verify (MB)', (r) => fmt(r.verify.peakRssGrowthMb)],
+    ['peak RSS growth during restore (MB)', (r) => fmt(r.restore.peakRssGrowthMb)],
+    ['  of which the restored data itself (MB)', (r) => fmt(r.restore.restoredDataMb)],
+    ['peak live memory held by create (MB)', (r) => fmt(r.backup.retainedMb, 1)],
+    ['peak live memory held by verify (MB)', (r) => fmt(r.verify.retainedMb, 1)],
+    ['peak live memory held by restore, data excluded (MB)', (r) => fmt(r.restore.retainedMb, 1)],
+  ];
+  const head = ['', ...results.map((r) => `${fmt(r.entries)} entries`)];
+  const width = Math.max(...rows.map(([l]) => l.length));
+  console.log(head.map((h, i) => (i === 0 ? h.padEnd(width) : h.padStart(20))).join(''));
+  for (const [label, get] of rows) console.log(label.padEnd(width) + results.map((r) => get(r).padStart(20)).join(''));
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] === '--child') {
+    process.stdout.write(`${JSON.stringify(await child(Number(args[1])))}\n`);
+    return;
+  }
+  const sizes = args.length > 0 ? args.map(Number) : [250_000, 1_000_000];
+  const results: ChildResult[] = [];
+  for (const n of sizes) {
+    console.log(`running ${fmt(n)} ledger entries…`);
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--expose-gc',
+        '--max-old-space-size=8192',
+        '--import',
+        'tsx',
+        fileURLToPath(import.meta.url),
+        '--child',
+        String(n),
+      ],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * MB },
+    );
+    if (r.status !== 0) throw new Error(`child for ${n} failed with status ${r.status}`);
+    results.push(JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as ChildResult);
+  }
+  report(results);
+}
+
+await main();

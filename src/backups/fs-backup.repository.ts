@@ -1,0 +1,237 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { Readable, Transform, Writable, pipeline, type TransformCallback } from 'node:stream';
+import { pipeline as pipelineAsync } from 'node:stream/promises';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip, createGzip } from 'node:zlib';
+import {
+  BackupFileError,
+  type BackupEntry,
+  type BackupRepository,
+  type BackupWriter,
+  type DocumentLine,
+  type DocumentReader,
+  type FileDigest,
+  type WrittenFile,
+} from '../domain/ports/backup-repository.port.js';
+import type { RawDocument } from '../domain/ports/backup-source.port.js';
+import { decodeDocument, encodeDocument } from './ejson.codec.js';
+
+const TMP = '.tmp';
+const MANIFEST = 'manifest.json';
+
+/** Hashes and counts the bytes that pass through it. */
+class DigestTap extends Transform {
+  private readonly hash = createHash('sha256');
+  bytes = 0;
+  private result: FileDigest | null = null;
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    done(null, chunk);
+  }
+
+  override _flush(done: TransformCallback): void {
+    this.result = { sha256: this.hash.digest('hex'), bytes: this.bytes };
+    done();
+  }
+
+  digest(): FileDigest {
+    if (!this.result) throw new Error('digest requested before the whole file was read');
+    return this.result;
+  }
+}
+
+function safeName(file: string): string {
+  if (file === '' || basename(file) !== file || file === '.' || file === '..')
+    throw new BackupFileError(file, 'not a plain file name');
+  return file;
+}
+
+async function fsyncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+const isMissing = (e: unknown): boolean => (e as { code?: string })?.code === 'ENOENT';
+
+/** Backups as directories under one root: `<root>/<name>/` complete, `<root>/<name>.tmp/` in progress. */
+export class FsBackupRepository implements BackupRepository {
+  readonly location: string;
+
+  constructor(root: string) {
+    this.location = resolve(root);
+  }
+
+  private dir(name: string, complete = true): string {
+    return join(this.location, safeName(complete ? name : `${name}${TMP}`));
+  }
+
+  async list(): Promise<BackupEntry[]> {
+    let names: string[];
+    try {
+      names = (await readdir(this.location, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+    } catch (e) {
+      if (isMissing(e)) return [];
+      throw e;
+    }
+    const out: BackupEntry[] = [];
+    for (const dirName of names) {
+      if (dirName.endsWith(TMP)) out.push({ name: dirName.slice(0, -TMP.length), complete: false });
+      else if (await stat(join(this.location, dirName, MANIFEST)).catch(() => null))
+        out.push({ name: dirName, complete: true });
+    }
+    return out;
+  }
+
+  async begin(name: string): Promise<BackupWriter> {
+    await mkdir(this.location, { recursive: true });
+    if (await stat(this.dir(name)).catch(() => null)) throw new Error(`backup ${name} already exists`);
+    const tmp = this.dir(name, false);
+    await mkdir(tmp); // fails if another writer has it
+    return new FsBackupWriter(tmp, this.dir(name), this.location);
+  }
+
+  async readJson(name: string, file: string): Promise<unknown> {
+    let text: string;
+    try {
+      text = await readFile(join(this.dir(name), safeName(file)), 'utf8');
+    } catch (e) {
+      if (isMissing(e)) return null;
+      throw e;
+    }
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (e) {
+      throw new BackupFileError(file, `not valid JSON (${(e as Error).message})`);
+    }
+  }
+
+  async writeJson(name: string, file: string, value: unknown): Promise<void> {
+    const target = join(this.dir(name), safeName(file));
+    const tmp = `${target}.${randomBytes(4).toString('hex')}${TMP}`;
+    await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`);
+    await rename(tmp, target);
+  }
+
+  async digest(name: string, file: string): Promise<FileDigest | null> {
+    const tap = new DigestTap();
+    try {
+      const sink = new Writable({ write: (_chunk, _enc, done) => done() });
+      await pipelineAsync(createReadStream(join(this.dir(name), safeName(file))), tap, sink);
+    } catch (e) {
+      if (isMissing(e)) return null;
+      throw e;
+    }
+    return tap.digest();
+  }
+
+  readDocuments(name: string, file: string, batchSize: number): DocumentReader {
+    const path = join(this.dir(name), safeName(file));
+    const tap = new DigestTap();
+    return {
+      digest: () => tap.digest(),
+      [Symbol.asyncIterator]: () => readLines(path, file, tap, batchSize),
+    };
+  }
+
+  async remove(entry: BackupEntry): Promise<void> {
+    await rm(this.dir(entry.name, entry.complete), { recursive: true, force: true });
+  }
+}
+
+async function* readLines(
+  path: string,
+  file: string,
+  tap: DigestTap,
+  batchSize: number,
+): AsyncGenerator<DocumentLine[]> {
+  const raw = createReadStream(path);
+  const gz = file.endsWith('.gz');
+  const noop = (): void => undefined;
+  const text: Readable = gz ? pipeline(raw, tap, createGunzip(), noop) : pipeline(raw, tap, noop);
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  let line = 0;
+  let batch: DocumentLine[] = [];
+  const take = (s: string): void => {
+    line += 1;
+    if (s === '') batch.push({ line, error: 'empty line' });
+    else
+      try {
+        batch.push({ line, doc: decodeDocument(s) });
+      } catch (e) {
+        batch.push({ line, error: `not a canonical Extended JSON document (${(e as Error).message})` });
+      }
+  };
+  try {
+    for await (const chunk of text) {
+      const parts = (rest + decoder.write(chunk as Buffer)).split('\n');
+      rest = parts.pop() ?? '';
+      for (const p of parts) take(p);
+      if (batch.length >= batchSize) {
+        yield batch;
+        batch = [];
+      }
+    }
+  } catch (e) {
+    if (isMissing(e)) throw new BackupFileError(file, 'file is missing');
+    const why = gz ? 'corrupt or truncated gzip' : 'read failed';
+    throw new BackupFileError(file, `${why} (${(e as Error).message})`, line + 1);
+  }
+  rest += decoder.end();
+  if (rest !== '') take(rest);
+  if (batch.length > 0) yield batch;
+}
+
+class FsBackupWriter implements BackupWriter {
+  constructor(
+    private readonly tmp: string,
+    private readonly final: string,
+    private readonly root: string,
+  ) {}
+
+  async writeDocuments(file: string, batches: AsyncIterable<readonly RawDocument[]>): Promise<WrittenFile> {
+    const path = join(this.tmp, safeName(file));
+    const tap = new DigestTap();
+    let count = 0;
+    async function* lines(): AsyncGenerator<string> {
+      for await (const batch of batches) {
+        let chunk = '';
+        for (const doc of batch) chunk += `${encodeDocument(doc)}\n`;
+        count += batch.length;
+        if (chunk !== '') yield chunk;
+      }
+    }
+    const source = Readable.from(lines(), { objectMode: false });
+    if (file.endsWith('.gz')) await pipelineAsync(source, createGzip(), tap, createWriteStream(path));
+    else await pipelineAsync(source, tap, createWriteStream(path));
+    await fsyncPath(path);
+    return { file, count, ...tap.digest() };
+  }
+
+  async writeJson(file: string, value: unknown): Promise<FileDigest> {
+    const path = join(this.tmp, safeName(file));
+    const bytes = Buffer.from(`${JSON.stringify(value, null, 2)}\n`);
+    await writeFile(path, bytes);
+    await fsyncPath(path);
+    return { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
+  }
+
+  async commit(): Promise<void> {
+    await fsyncPath(this.tmp);
+    await rename(this.tmp, this.final);
+    await fsyncPath(this.root);
+  }
+
+  async abort(): Promise<void> {
+    await rm(this.tmp, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,44 @@
+import type { BackupWriter } from '../ports/backup-repository.port.js';
+import type { RawDocument, SnapshotReader } from '../ports/backup-source.port.js';
+import {
+  EXCLUDED_COLLECTIONS,
+  dataFileName,
+  metadataFileName,
+  toMetadata,
+  type BackupManifest,
+} from './backup-manifest.js';
+import type { ProgressListener } from './backup.types.js';
+
+async function* counted(
+  source: AsyncIterable<RawDocument[]>,
+  onBatch: (done: number) => void,
+): AsyncGenerator<RawDocument[]> {
+  let done = 0;
+  for await (const batch of source) {
+    yield batch;
+    done += batch.length;
+    onBatch(done);
+  }
+}
+
+/** Writes every collection of the snapshot (data file, then metadata) and returns what the manifest lists. */
+export async function writeCollections(
+  reader: SnapshotReader,
+  writer: BackupWriter,
+  options: { gzip: boolean; batchSize: number; onProgress?: ProgressListener },
+): Promise<BackupManifest['collections']> {
+  const names = (await reader.collections()).filter((n) => !EXCLUDED_COLLECTIONS.has(n)).sort();
+  const collections: BackupManifest['collections'] = [];
+  for (const collection of names) {
+    const total = await reader.count(collection);
+    const batches = counted(reader.documents(collection, options.batchSize), (done) =>
+      options.onProgress?.({ phase: 'backup', collection, done, total }),
+    );
+    const data = await writer.writeDocuments(dataFileName(collection, options.gzip), batches);
+    const metadataFile = metadataFileName(collection);
+    const metadata = await writer.writeJson(metadataFile, toMetadata(collection, await reader.indexes(collection)));
+    const { file, count, sha256, bytes } = data;
+    collections.push({ name: collection, file, count, sha256, bytes, metadata: { file: metadataFile, ...metadata } });
+  }
+  return collections;
+}

@@ -1,0 +1,249 @@
+import { DomainError, notFound } from '../errors.js';
+import type { BackupEntry, BackupRepository } from '../ports/backup-repository.port.js';
+import { backupSourceOf, type BackupSource } from '../ports/backup-source.port.js';
+import type { Actor } from '../ports/documents.js';
+import type { Clock, Logger } from '../ports/runtime.port.js';
+import type { Store } from '../ports/store.port.js';
+import {
+  BACKUP_FORMAT,
+  MANIFEST_FILE,
+  VERIFICATION_FILE,
+  assertBackupName,
+  backupNameFor,
+  compareNewestFirst,
+  isBackupName,
+  summarizeManifest,
+  type BackupManifest,
+} from './backup-manifest.js';
+import { assertEmpty, stageBackup } from './backup-restore.js';
+import { writeCollections } from './backup-write.js';
+import { planRetention } from './backup-retention.js';
+import { readManifest, verifyBackupFiles } from './backup-verify.js';
+import type {
+  BackupSummary,
+  BackupVerification,
+  CreateBackupInput,
+  PruneSummary,
+  RestoreBackupInput,
+  RestoreSummary,
+  ScheduledBackupSummary,
+  VerifyBackupInput,
+} from './backup.types.js';
+
+export interface BackupServiceOptions {
+  store: Store;
+  repository: BackupRepository;
+  clock: Clock;
+  logger?: Logger;
+  toolVersion: string;
+  gzip?: boolean;
+  retention?: number;
+  /** Documents held in memory at once while reading or writing. */
+  batchSize?: number;
+}
+
+const SYSTEM_ACTOR: Actor = { type: 'system', id: 'backups' };
+
+/**
+ * Backups of the whole database (DESIGN.md "Operations"): consistent, streamed, verifiable, restorable
+ * without ever leaving a half-restored database, and pruned without losing the last good one.
+ */
+export class BackupService {
+  private readonly o: Required<Omit<BackupServiceOptions, 'logger'>> & Pick<BackupServiceOptions, 'logger'>;
+  private readonly source: BackupSource;
+
+  constructor(options: BackupServiceOptions) {
+    this.o = {
+      ...options,
+      gzip: options.gzip ?? false,
+      retention: options.retention ?? 10,
+      batchSize: options.batchSize ?? 1000,
+    };
+    this.source = backupSourceOf(options.store);
+  }
+
+  get retention(): number {
+    return this.o.retention;
+  }
+
+  get location(): string {
+    return this.o.repository.location;
+  }
+
+  /** Writes `<name>.tmp`, then renames it: a backup is listed only once every byte is on disk. */
+  async create(input: CreateBackupInput = {}): Promise<BackupSummary> {
+    const createdAt = this.o.clock.now();
+    const name = await this.freshName(createdAt);
+    const writer = await this.o.repository.begin(name);
+    let manifest: BackupManifest;
+    try {
+      manifest = await this.source.readSnapshot(async (reader) => {
+        const collections = await writeCollections(reader, writer, { ...this.o, onProgress: input.onProgress });
+        return {
+          format: BACKUP_FORMAT,
+          name,
+          createdAt: createdAt.toISOString(),
+          completedAt: this.o.clock.now().toISOString(),
+          database: reader.database,
+          engine: reader.engine,
+          toolVersion: this.o.toolVersion,
+          gzip: this.o.gzip,
+          collections,
+        };
+      });
+      await writer.writeJson(MANIFEST_FILE, manifest);
+      await writer.commit();
+    } catch (error) {
+      await writer.abort().catch(() => undefined);
+      throw error;
+    }
+    const summary = summarizeManifest(manifest, null);
+    this.o.logger?.info(
+      { backup: name, documents: summary.documents, bytes: summary.bytes, location: this.location },
+      'backup created',
+    );
+    return summary;
+  }
+
+  /** Complete backups, newest first. */
+  async list(): Promise<BackupSummary[]> {
+    const out: BackupSummary[] = [];
+    for (const entry of await this.o.repository.list()) {
+      if (!entry.complete || !isBackupName(entry.name)) continue;
+      const { manifest, problems } = await readManifest(this.o.repository, entry.name);
+      if (!manifest) {
+        this.o.logger?.warn({ backup: entry.name, problems }, 'backup directory with an unreadable manifest');
+        continue;
+      }
+      out.push(summarizeManifest(manifest, await this.lastVerification(entry.name)));
+    }
+    return out.sort((a, b) => compareNewestFirst(a.name, b.name));
+  }
+
+  async verify(input: VerifyBackupInput): Promise<BackupVerification> {
+    return (await this.verifyAndRecord(input)).verification;
+  }
+
+  /**
+   * Verifies first and refuses a backup that fails. Documents go into staging collections that are
+   * swapped in only when every one of them loaded (and the files still match the checksums verify
+   * saw), so a failed restore leaves the live data as it was.
+   */
+  async restore(input: RestoreBackupInput): Promise<RestoreSummary> {
+    // Restores exactly the manifest that was verified, not one read again afterwards.
+    const { verification, manifest } = await this.verifyAndRecord(input);
+    if (!verification.ok || !manifest) {
+      const first = verification.problems.slice(0, 3).map((p) => `${p.file}${p.line ? `:${p.line}` : ''} ${p.problem}`);
+      throw new DomainError('CONFLICT', `backup ${input.name} failed verification: ${first.join('; ')}`, {
+        problems: verification.problems,
+      });
+    }
+    if (!input.drop) await assertEmpty(this.source, manifest);
+    const staging = await this.source.beginRestore();
+    try {
+      await stageBackup({
+        repository: this.o.repository,
+        staging,
+        manifest,
+        batchSize: this.o.batchSize,
+        onProgress: input.onProgress,
+      });
+      await staging.commit();
+    } catch (error) {
+      await staging.abort().catch((e: unknown) => this.o.logger?.error({ err: e }, 'could not drop restore staging'));
+      throw error;
+    }
+    return this.recordRestore(manifest, input);
+  }
+
+  /** Applies the retention policy; unfinished backups older than a day are removed too. */
+  async prune(): Promise<PruneSummary> {
+    const entries = await this.o.repository.list();
+    const complete = await this.list();
+    const plan = planRetention(
+      complete.map((b) => ({ name: b.name, verified: b.lastVerification?.ok === true })),
+      entries.filter((e) => !e.complete).map((e) => e.name),
+      this.o.retention,
+      this.o.clock.now(),
+    );
+    for (const name of plan.remove) await this.o.repository.remove({ name, complete: true });
+    for (const name of plan.removeIncomplete) await this.o.repository.remove({ name, complete: false });
+    if (plan.remove.length + plan.removeIncomplete.length > 0)
+      this.o.logger?.info({ deleted: plan.remove, removedIncomplete: plan.removeIncomplete }, 'backups pruned');
+    return {
+      retention: this.o.retention,
+      kept: plan.keep,
+      deleted: plan.remove,
+      spared: plan.spared,
+      removedIncomplete: plan.removeIncomplete,
+    };
+  }
+
+  /** The scheduled job: back up, verify what was written, and only then prune older backups. */
+  async runScheduled(): Promise<ScheduledBackupSummary> {
+    const backup = await this.create();
+    const verification = await this.verify({ name: backup.name });
+    if (!verification.ok) {
+      const first = verification.problems[0];
+      throw new DomainError('INTERNAL', `new backup ${backup.name} failed verify: ${first?.file} ${first?.problem}`);
+    }
+    const prune = await this.prune();
+    return { backup: { ...backup, lastVerification: { at: verification.checkedAt, ok: true } }, verification, prune };
+  }
+
+  private async verifyAndRecord(
+    input: VerifyBackupInput,
+  ): Promise<{ verification: BackupVerification; manifest: BackupManifest | null }> {
+    await this.requireComplete(input.name);
+    const outcome = await verifyBackupFiles(this.o.repository, input.name, this.o.batchSize, input.onProgress);
+    const checkedAt = this.o.clock.now();
+    const ok = outcome.problems.length === 0;
+    await this.o.repository
+      .writeJson(input.name, VERIFICATION_FILE, { ok, at: checkedAt.toISOString(), toolVersion: this.o.toolVersion })
+      .catch((e: unknown) => this.o.logger?.warn({ err: e, backup: input.name }, 'could not record the verification'));
+    if (!ok)
+      this.o.logger?.warn({ backup: input.name, problems: outcome.problems.slice(0, 10) }, 'backup failed verify');
+    const { collections, problems } = outcome;
+    return { verification: { name: input.name, ok, checkedAt, collections, problems }, manifest: outcome.manifest };
+  }
+
+  private async freshName(at: Date): Promise<string> {
+    const taken = new Set((await this.o.repository.list()).map((e) => e.name));
+    for (let attempt = 0; ; attempt += 1) {
+      const name = backupNameFor(at, attempt);
+      if (!taken.has(name)) return name;
+    }
+  }
+
+  private async requireComplete(name: string): Promise<BackupEntry> {
+    assertBackupName(name);
+    const entry = (await this.o.repository.list()).find((e) => e.name === name && e.complete);
+    if (!entry) throw notFound(`backup ${name}`, { name });
+    return entry;
+  }
+
+  private async lastVerification(name: string): Promise<{ at: Date; ok: boolean } | null> {
+    const v = (await this.o.repository.readJson(name, VERIFICATION_FILE).catch(() => null)) as {
+      ok?: unknown;
+      at?: unknown;
+    } | null;
+    if (!v || typeof v.ok !== 'boolean' || typeof v.at !== 'string') return null;
+    return { ok: v.ok, at: new Date(v.at) };
+  }
+
+  private async recordRestore(manifest: BackupManifest, input: RestoreBackupInput): Promise<RestoreSummary> {
+    const restoredAt = this.o.clock.now();
+    const collections = manifest.collections.map((c) => ({ name: c.name, count: c.count }));
+    const documents = collections.reduce((n, c) => n + c.count, 0);
+    await this.o.store.collection('auditLog').insertOne({
+      _id: this.o.store.newId(),
+      actor: input.actor ?? SYSTEM_ACTOR,
+      action: 'backup.restore',
+      target: { type: 'backup', id: manifest.name },
+      details: { drop: input.drop, documents, collections: collections.map((c) => c.name) },
+      createdAt: restoredAt,
+    });
+    this.o.logger?.warn({ backup: manifest.name, drop: input.drop, documents }, 'backup restored');
+    return { name: manifest.name, drop: input.drop, restoredAt, collections, documents };
+  }
+}

@@ -1,0 +1,88 @@
+import { DuplicateKeyError } from '../../domain/errors.js';
+import type { RawDocument, RestoreStaging, SnapshotReader } from '../../domain/ports/backup-source.port.js';
+import type { IndexSpec } from '../../domain/ports/store.port.js';
+import { cloneValue, getPath } from '../query.js';
+import { Table, indexKey } from './table.js';
+
+type Doc = Record<string, unknown> & { _id: string };
+
+/** Every committed document of one collection at the moment of the snapshot, plus its indexes. */
+export interface FrozenTable {
+  docs: readonly Doc[];
+  indexes: IndexSpec[];
+}
+
+/**
+ * Reads a frozen snapshot. The engine never mutates a committed document (every write commits a
+ * new object), so an array of references taken in one synchronous step is a consistent snapshot:
+ * it costs a pointer per document, not a copy. Batches are cloned on the way out so a reader can
+ * never change the engine's data.
+ */
+export function memorySnapshotReader(frozen: ReadonlyMap<string, FrozenTable>): SnapshotReader {
+  const get = (name: string): FrozenTable => frozen.get(name) ?? { docs: [], indexes: [] };
+  return {
+    engine: 'memory',
+    database: 'memory',
+    collections: async () => [...frozen.keys()],
+    indexes: async (name) => get(name).indexes.map((spec) => cloneValue(spec)),
+    count: async (name) => get(name).docs.length,
+    documents: (name, batchSize) => batches(get(name).docs, batchSize),
+  };
+}
+
+async function* batches(docs: readonly Doc[], batchSize: number): AsyncGenerator<RawDocument[]> {
+  for (let start = 0; start < docs.length; start += batchSize)
+    yield docs.slice(start, start + batchSize).map((d) => cloneValue(d));
+}
+
+/**
+ * Staging tables built beside the live ones; `commit` swaps them in with one synchronous step under
+ * the engine's lock (no transaction is running then), so readers see all old or all new data.
+ */
+export class MemoryRestore implements RestoreStaging {
+  private readonly staged = new Map<string, Table>();
+  private state: 'open' | 'done' = 'open';
+
+  constructor(private readonly swap: (tables: ReadonlyMap<string, Table>) => Promise<void>) {}
+
+  async prepare(collection: string, indexes: readonly IndexSpec[]): Promise<void> {
+    this.assertOpen();
+    this.staged.set(collection, new Table(indexes));
+  }
+
+  async insert(collection: string, docs: readonly RawDocument[]): Promise<void> {
+    this.assertOpen();
+    const table = this.staged.get(collection);
+    if (!table) throw new Error(`restore: prepare(${collection}) was not called`);
+    for (const raw of docs) {
+      const doc = cloneValue(raw) as Doc;
+      if (typeof doc._id !== 'string' || doc._id === '')
+        throw new Error(`restore: a ${collection} document has no string _id (the memory engine needs one)`);
+      if (table.docs.has(doc._id)) throw new DuplicateKeyError(collection, '_id_', { _id: doc._id });
+      for (const { spec } of table.indexes.values()) {
+        if (!spec.unique) continue;
+        const key = indexKey(doc, spec);
+        if (key !== null && table.idsWithKey(spec.name, key).size > 0) {
+          const fields = Object.keys(spec.keys).map((f) => [f, getPath(doc, f)]);
+          throw new DuplicateKeyError(collection, spec.name, Object.fromEntries(fields));
+        }
+      }
+      table.put(doc);
+    }
+  }
+
+  async commit(): Promise<void> {
+    this.assertOpen();
+    this.state = 'done';
+    await this.swap(this.staged);
+  }
+
+  async abort(): Promise<void> {
+    this.state = 'done';
+    this.staged.clear();
+  }
+
+  private assertOpen(): void {
+    if (this.state !== 'open') throw new Error('restore already committed or aborted');
+  }
+}

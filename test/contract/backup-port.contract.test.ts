@@ -1,0 +1,211 @@
+/**
+ * The backup capability of the Store port (BackupSource), against every adapter: consistent
+ * snapshots read in batches, BSON types kept, and restores that swap staged collections in only on
+ * commit. Ends with the full BackupService round trip of 10,000 mixed documents.
+ */
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { encodeDocument } from '../../src/backups/ejson.codec.js';
+import { FsBackupRepository } from '../../src/backups/fs-backup.repository.js';
+import { BackupService } from '../../src/domain/backups/backup.service.js';
+import { DuplicateKeyError } from '../../src/domain/errors.js';
+import type { BackupSource, RawDocument, SnapshotReader } from '../../src/domain/ports/backup-source.port.js';
+import type { LedgerEntryDoc } from '../../src/domain/ports/documents.js';
+import { COLLECTION_NAMES, INDEXES } from '../../src/domain/ports/indexes.js';
+import type { IndexSpec } from '../../src/domain/ports/store.port.js';
+import { mixedDoc, seedLedger, tempDir } from '../helpers/backup-fixtures.js';
+import { ManualClock } from '../helpers/manual-clock.js';
+import { storeAdapters, type TestStore } from './adapters.js';
+
+type BackupStore = TestStore & BackupSource;
+
+const account = (id: string, balance = 0) => ({
+  _id: id,
+  email: `${id}@example.com`,
+  balance,
+  reserved: 0,
+  status: 'active' as const,
+  createdAt: new Date('2024-01-01T00:00:00Z'),
+  updatedAt: new Date('2024-01-01T00:00:00Z'),
+});
+
+async function readAll(reader: SnapshotReader, collection: string, batchSize = 1000): Promise<RawDocument[]> {
+  const out: RawDocument[] = [];
+  for await (const batch of reader.documents(collection, batchSize)) out.push(...batch);
+  return out.sort((a, b) => String(a._id).localeCompare(String(b._id)));
+}
+
+const normalized = (specs: readonly IndexSpec[]) =>
+  specs
+    .map((s) => ({ name: s.name, keys: s.keys, unique: s.unique ?? false, sparse: s.sparse ?? false }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+
+for (const adapter of storeAdapters('backup port contract suite')) {
+  describe(`BackupSource (${adapter.name})`, () => {
+    let store: BackupStore;
+
+    beforeEach(async () => {
+      store = (await adapter.create()) as BackupStore;
+    });
+    afterAll(() => adapter.shutdown());
+
+    describe('readSnapshot', () => {
+      it('reads every document of a collection in batches no larger than asked', async () => {
+        await store.collection('accounts').insertMany(Array.from({ length: 25 }, (_, i) => account(`a${i}`)));
+        const sizes: number[] = [];
+        await store.readSnapshot(async (reader) => {
+          for await (const batch of reader.documents('accounts', 10)) sizes.push(batch.length);
+          expect(await reader.count('accounts')).toBe(25);
+        });
+        expect(sizes.reduce((a, b) => a + b, 0)).toBe(25);
+        expect(Math.max(...sizes)).toBeLessThanOrEqual(10);
+      });
+
+      it('lists every declared collection with its declared indexes', async () => {
+        await store.readSnapshot(async (reader) => {
+          const names = await reader.collections();
+          for (const name of COLLECTION_NAMES) expect(names).toContain(name);
+          for (const name of COLLECTION_NAMES)
+            expect(normalized(await reader.indexes(name))).toEqual(normalized(INDEXES[name]));
+          expect(['memory', 'mongo']).toContain(reader.engine);
+        });
+      });
+
+      it('keeps BSON types: ObjectId, Date, Decimal128, Long, nested arrays, unicode, empty strings', async () => {
+        const docs = Array.from({ length: 50 }, (_, i) => mixedDoc(i));
+        await store.collection('auditLog').insertMany(docs);
+        const read = await store.readSnapshot((reader) => readAll(reader, 'auditLog'));
+        expect(read.map((d) => encodeDocument(d))).toEqual(docs.map((d) => encodeDocument({ ...d })));
+        expect(read).toEqual(docs);
+      });
+
+      it('does not see writes committed after the snapshot was taken', async () => {
+        await store.collection('accounts').insertOne(account('before', 0));
+        await store.readSnapshot(async (reader) => {
+          const first = await readAll(reader, 'accounts');
+          await store.transaction(async (tx) => {
+            await tx.collection('accounts').insertOne(account('after', 7));
+            await tx.collection('accounts').updateOne({ _id: 'before' }, { $set: { balance: 5 } });
+          });
+          expect(await store.collection('accounts').count({})).toBe(2);
+          expect(await readAll(reader, 'accounts')).toEqual(first);
+          expect(first).toEqual([expect.objectContaining({ _id: 'before', balance: 0 })]);
+          expect(await reader.count('accounts')).toBe(1);
+        });
+      });
+    });
+
+    describe('beginRestore', () => {
+      it('swaps staged collections in only on commit', async () => {
+        await store.collection('accounts').insertOne(account('live', 3));
+        const staging = await store.beginRestore();
+        await staging.prepare('accounts', INDEXES.accounts);
+        await staging.insert('accounts', [account('restored-1', 1), account('restored-2', 2)]);
+        expect((await store.collection('accounts').find({})).map((a) => a._id)).toEqual(['live']);
+        await store.readSnapshot(async (reader) => {
+          for (const name of await reader.collections()) expect(name.startsWith('__restore_')).toBe(false);
+        });
+        await staging.commit();
+        const after = await store.collection('accounts').find({}, { sort: { _id: 1 } });
+        expect(after.map((a) => [a._id, a.balance])).toEqual([
+          ['restored-1', 1],
+          ['restored-2', 2],
+        ]);
+      });
+
+      it('leaves the live data untouched when aborted', async () => {
+        await store.collection('accounts').insertOne(account('live', 3));
+        const staging = await store.beginRestore();
+        await staging.prepare('accounts', INDEXES.accounts);
+        await staging.insert('accounts', [account('staged', 1)]);
+        await staging.abort();
+        expect(await store.collection('accounts').find({})).toEqual([account('live', 3)]);
+        await store.readSnapshot(async (reader) => {
+          for (const name of await reader.collections()) expect(name.startsWith('__restore_')).toBe(false);
+        });
+      });
+
+      it('refuses documents that break a staged unique index and leaves the live data untouched', async () => {
+        await store.collection('accounts').insertOne(account('live', 3));
+        const staging = await store.beginRestore();
+        await staging.prepare('accounts', INDEXES.accounts);
+        const twin = { ...account('twin-2'), email: 'twin-1@example.com' };
+        const attempt = async () => {
+          await staging.insert('accounts', [account('twin-1'), twin]);
+          await staging.commit();
+        };
+        await expect(attempt()).rejects.toBeInstanceOf(DuplicateKeyError);
+        await staging.abort();
+        expect(await store.collection('accounts').find({})).toEqual([account('live', 3)]);
+      });
+
+      it('gives a restored collection the staged indexes and enforces them', async () => {
+        const extra: IndexSpec = { name: 'status_only', keys: { status: 1 } };
+        const staging = await store.beginRestore();
+        await staging.prepare('accounts', [...INDEXES.accounts, extra]);
+        await staging.insert('accounts', [account('one')]);
+        await staging.commit();
+        const indexes = await store.readSnapshot((reader) => reader.indexes('accounts'));
+        expect(normalized(indexes)).toEqual(normalized([...INDEXES.accounts, extra]));
+        await expect(
+          store.collection('accounts').insertOne({ ...account('two'), email: 'one@example.com' }),
+        ).rejects.toBeInstanceOf(DuplicateKeyError);
+      });
+    });
+
+    describe(`${BackupService.name} round trip`, () => {
+      let dir: Awaited<ReturnType<typeof tempDir>>;
+      beforeEach(async () => {
+        dir = await tempDir();
+      });
+      afterEach(() => dir.remove());
+
+      it('brings back 10,000 mixed documents deep-equal, with their indexes, after a wipe', async () => {
+        await seedLedger(store, { accounts: 20, entriesPerAccount: 10 });
+        const mixed = Array.from({ length: 10_000 }, (_, i) => mixedDoc(i));
+        for (let i = 0; i < mixed.length; i += 2000)
+          await store.collection('auditLog').insertMany(mixed.slice(i, i + 2000));
+        const backups = new BackupService({
+          store,
+          repository: new FsBackupRepository(dir.path),
+          clock: new ManualClock(),
+          toolVersion: 'test',
+          gzip: adapter.name === 'mongo',
+          batchSize: 700,
+        });
+        const before = await store.readSnapshot(async (reader) => ({
+          audit: await readAll(reader, 'auditLog'),
+          accounts: await readAll(reader, 'accounts'),
+          entries: await readAll(reader, 'ledgerEntries'),
+        }));
+
+        const backup = await backups.create();
+        expect(backup.collections.find((c) => c.name === 'auditLog')?.count).toBe(10_000);
+        for (const name of COLLECTION_NAMES) await store.collection(name).deleteMany({});
+        expect(await store.collection('auditLog').count({})).toBe(0);
+
+        const restored = await backups.restore({ name: backup.name, drop: false });
+        expect(restored.documents).toBe(10_000 + 20 + 200);
+
+        const after = await store.readSnapshot(async (reader) => ({
+          audit: await readAll(reader, 'auditLog'),
+          accounts: await readAll(reader, 'accounts'),
+          entries: await readAll(reader, 'ledgerEntries'),
+          indexes: await Promise.all(COLLECTION_NAMES.map(async (n) => normalized(await reader.indexes(n)))),
+        }));
+        const restoreAudit = after.audit.filter((d) => d.action === 'backup.restore');
+        expect(restoreAudit).toHaveLength(1);
+        const audit = after.audit.filter((d) => d.action !== 'backup.restore');
+        expect(audit.map((d) => encodeDocument(d))).toEqual(before.audit.map((d) => encodeDocument(d)));
+        expect(audit).toEqual(before.audit);
+        expect(after.accounts).toEqual(before.accounts);
+        expect(after.entries).toEqual(before.entries);
+        expect(after.indexes).toEqual(COLLECTION_NAMES.map((n) => normalized(INDEXES[n])));
+        await expect(
+          store
+            .collection('ledgerEntries')
+            .insertOne({ ...(before.entries[0] as unknown as LedgerEntryDoc), _id: 'dup-entry' }),
+        ).rejects.toBeInstanceOf(DuplicateKeyError);
+      });
+    });
+  });
+}

@@ -1,0 +1,123 @@
+/**
+ * The `backup` CLI command on a real store and backup directory. The CLI process itself refuses the
+ * memory engine (test/e2e/backup-cli.test.ts), so here the command gets a context holding one.
+ */
+import { Command } from 'commander';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { CliContext } from '../../../src/cli/cli-context.js';
+import { registerBackupCommand } from '../../../src/cli/commands/backup.command.js';
+import { loadConfig } from '../../../src/config.js';
+import { buildServices } from '../../../src/services.js';
+import { MemoryStore } from '../../../src/store/memory/memory.store.js';
+import { seedLedger, tempDir } from '../../helpers/backup-fixtures.js';
+import { RecordingLogger } from '../../helpers/recording-logger.js';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  process.exitCode = undefined;
+  vi.restoreAllMocks();
+  for (const c of cleanups.splice(0)) await c();
+});
+
+async function cli() {
+  const dir = await tempDir();
+  cleanups.push(dir.remove);
+  const config = loadConfig({ NODE_ENV: 'test', BACKUP_DIR: dir.path, BACKUP_RETENTION: '1' });
+  const store = new MemoryStore();
+  await seedLedger(store, { accounts: 4, entriesPerAccount: 3 });
+  const logger = new RecordingLogger();
+  const printed: Array<Record<string, unknown>> = [];
+  const stdout: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout.push(String(chunk));
+    return true;
+  });
+  let closed = 0;
+  const ctx: CliContext = {
+    config: () => config,
+    logger: () => logger,
+    open: async () => ({
+      store,
+      services: buildServices({ config, store, clock: { now: () => new Date() }, logger }),
+      close: async () => {
+        closed += 1;
+      },
+    }),
+    print: (data) => printed.push(data),
+  };
+  const run = async (...args: string[]) => {
+    const program = new Command('noi-credits').exitOverride();
+    registerBackupCommand(program, ctx);
+    await program.parseAsync(['backup', ...args], { from: 'user' });
+  };
+  return { dir, store, run, printed, stdout, closed: () => closed };
+}
+
+describe('backup command', () => {
+  it('creates, lists, verifies, restores and prunes, printing JSON lines with progress', async () => {
+    const c = await cli();
+    await c.run('create');
+    const created = c.printed.at(-1) as { event: string; backup: { name: string; documents: number } };
+    expect(created).toMatchObject({ event: 'created', backup: { documents: 16 } });
+    const progress = c.stdout.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(progress).toContainEqual({
+      event: 'progress',
+      phase: 'backup',
+      collection: 'ledgerEntries',
+      done: 12,
+      total: 12,
+    });
+
+    await c.run('list');
+    expect(c.printed.at(-1)).toMatchObject({ event: 'backup', backup: { name: created.backup.name } });
+
+    await c.run('verify', created.backup.name);
+    expect(c.printed.at(-1)).toMatchObject({ event: 'verified', verification: { ok: true } });
+    expect(process.exitCode).toBeUndefined();
+
+    await c.store.collection('accounts').deleteMany({});
+    await c.run('restore', created.backup.name, '--drop');
+    expect(c.printed.at(-1)).toMatchObject({ event: 'restored', restore: { drop: true, documents: 16 } });
+    expect(await c.store.collection('accounts').count({})).toBe(4);
+    expect(await c.store.collection('auditLog').findOne({ action: 'backup.restore' })).toMatchObject({
+      actor: { type: 'admin', id: expect.stringMatching(/^cli:/) },
+    });
+
+    await c.run('create');
+    await c.run('prune');
+    const newest = (c.printed.at(-2) as { backup: { name: string } }).backup.name;
+    // BACKUP_RETENTION=1, but the newest is not verified yet: the verified older one is spared.
+    expect(c.printed.at(-1)).toMatchObject({
+      event: 'pruned',
+      prune: { kept: [newest], spared: [created.backup.name] },
+    });
+    await c.run('verify', newest);
+    await c.run('prune');
+    expect(c.printed.at(-1)).toMatchObject({ event: 'pruned', prune: { deleted: [created.backup.name], spared: [] } });
+    expect(c.closed()).toBe(8);
+  });
+
+  it('sets a non-zero exit code when a backup fails verify, and names the problem', async () => {
+    const c = await cli();
+    await c.run('create');
+    const { backup } = c.printed.at(-1) as { backup: { name: string } };
+    const file = join(c.dir.path, backup.name, 'accounts.json');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('active', 'frozen'));
+    await c.run('verify', backup.name);
+    expect(process.exitCode).toBe(2);
+    expect(c.printed.at(-1)).toMatchObject({
+      event: 'verified',
+      verification: { ok: false, problems: [expect.objectContaining({ file: 'accounts.json' })] },
+    });
+  });
+
+  it('fails with the domain error when restoring over live data without --drop', async () => {
+    const c = await cli();
+    await c.run('create');
+    const { backup } = c.printed.at(-1) as { backup: { name: string } };
+    await expect(c.run('restore', backup.name)).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(c.closed()).toBe(2);
+  });
+});
