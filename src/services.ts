@@ -18,6 +18,7 @@ import { ReconciliationService } from './domain/payments/reconciliation.service.
 import { StripeEventsService } from './domain/payments/stripe-events.service.js';
 import type { Clock, Logger } from './domain/ports/runtime.port.js';
 import type { Store } from './domain/ports/store.port.js';
+import { BackupSupportService } from './domain/support/backup-support.service.js';
 import { PaymentSupportService } from './domain/support/payment-support.service.js';
 import { SupportService } from './domain/support/support.service.js';
 import { createStripeClient } from './payments/stripe/stripe.client.js';
@@ -38,6 +39,7 @@ export interface Services {
   alerts: ManagedAlertSink;
   support: SupportService;
   paymentSupport: PaymentSupportService;
+  backupSupport: BackupSupportService;
 }
 
 export interface ServiceDeps {
@@ -63,6 +65,22 @@ export function buildServices(deps: ServiceDeps): Services {
   const clawbacks = new ClawbackService({ clock, ledger });
   const stripeEvents = new StripeEventsService({ store, clock, effects, clawbacks, alerts, logger, provider });
   const support = new SupportService({ store, clock, accounts, ledger, confirmAbove: config.SUPPORT_CONFIRM_ABOVE });
+  const backups = new BackupService({
+    store,
+    clock,
+    logger,
+    repository: new FsBackupRepository(config.backupDir),
+    toolVersion: TOOL_VERSION,
+    gzip: config.BACKUP_GZIP,
+    retention: config.BACKUP_RETENTION,
+  });
+  const jobs = new JobService({
+    store,
+    clock,
+    logger,
+    alerts,
+    holder: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+  });
   return {
     accounts,
     ledger,
@@ -84,25 +102,12 @@ export function buildServices(deps: ServiceDeps): Services {
     }),
     stripeEvents,
     reconciliation: new ReconciliationService({ store, clock, effects, alerts, logger, provider }),
-    backups: new BackupService({
-      store,
-      clock,
-      logger,
-      repository: new FsBackupRepository(config.backupDir),
-      toolVersion: TOOL_VERSION,
-      gzip: config.BACKUP_GZIP,
-      retention: config.BACKUP_RETENTION,
-    }),
-    jobs: new JobService({
-      store,
-      clock,
-      logger,
-      alerts,
-      holder: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
-    }),
+    backups,
+    jobs,
     alerts,
     support,
     paymentSupport: new PaymentSupportService({ store, clock, support, provider, effects, stripeEvents }),
+    backupSupport: new BackupSupportService({ store, clock, backups, jobs }),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { SlashCommandSubcommandBuilder } from 'discord.js';
 import type { Actor } from '../domain/ports/documents.js';
 import type { StripeEventsService } from '../domain/payments/stripe-events.service.js';
+import type { BackupSupportService } from '../domain/support/backup-support.service.js';
 import type { PaymentSupportService } from '../domain/support/payment-support.service.js';
 import type { SupportService } from '../domain/support/support.service.js';
 import type { BotInteraction, BotMessage } from './bot-interaction.js';
@@ -13,6 +14,7 @@ export interface BotServices {
   support: SupportService;
   paymentSupport: PaymentSupportService;
   stripeEvents: StripeEventsService;
+  backupSupport: BackupSupportService;
 }
 
 export interface CommandContext {

@@ -6,6 +6,8 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { ButtonHandler, SubcommandDefinition } from '../command.types.js';
+import { backupRunCommand } from './backup-run.command.js';
+import { backupStatusCommand } from './backup-status.command.js';
 import { creditsAddCommand } from './credits-add.command.js';
 import { creditsDiagnoseButtons, creditsDiagnoseCommand } from './credits-diagnose.command.js';
 import { creditsHistoryCommand } from './credits-history.command.js';
@@ -24,6 +26,8 @@ export const SUBCOMMANDS: readonly SubcommandDefinition[] = [
   creditsDiagnoseCommand,
   webhooksFailuresCommand,
   webhooksReplayCommand,
+  backupStatusCommand,
+  backupRunCommand,
 ];
 
 export const BUTTONS: readonly ButtonHandler[] = [creditsRemoveButtons, creditsDiagnoseButtons];

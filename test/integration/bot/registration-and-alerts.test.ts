@@ -34,12 +34,15 @@ describe(registerGuildCommands.name, () => {
     const put = await fake.waitFor((r) => r.method === 'PUT', from);
     expect(put.path).toBe(`/applications/${APP_ID}/guilds/${GUILD_ID}/commands`);
     expect(put.authorization).toBe(`Bot ${BOT_TOKEN}`);
-    const [credits, webhooks, ...others] = put.body as CommandBody[];
+    const [credits, webhooks, backup, ...others] = put.body as CommandBody[];
     expect(others).toEqual([]);
+    expect(backup?.name).toBe('backup');
+    expect(backup?.options.map((o) => o.name)).toEqual(['status', 'run']);
     expect(webhooks?.name).toBe('webhooks');
     expect(webhooks?.options.map((o) => o.name)).toEqual(['failures', 'replay']);
     expect(credits).toMatchObject({ name: 'credits', contexts: [0], integration_types: [0] });
-    expect(credits?.default_member_permissions).toBe('32');
+    for (const command of [credits, webhooks, backup])
+      expect(command).toMatchObject({ contexts: [0], integration_types: [0], default_member_permissions: '32' });
     expect(credits?.options.map((o) => o.name)).toEqual(['add', 'remove', 'lookup', 'history', 'link', 'diagnose']);
     const amount = credits?.options[0]?.options.find((o) => o.name === 'amount');
     expect(amount).toMatchObject({ required: true, min_value: 1, max_value: 100000 });
@@ -51,6 +54,7 @@ describe(registerGuildCommands.name, () => {
         subcommands: ['add', 'remove', 'lookup', 'history', 'link', 'diagnose'],
       },
       { id: expect.any(String), name: 'webhooks', subcommands: ['failures', 'replay'] },
+      { id: expect.any(String), name: 'backup', subcommands: ['status', 'run'] },
     ]);
   });
 
@@ -81,9 +85,10 @@ describe(registerGuildCommands.name, () => {
     });
     expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
-    expect(out.stdout).toContain(`Registered 2 command(s) in guild ${GUILD_ID}`);
+    expect(out.stdout).toContain(`Registered 3 command(s) in guild ${GUILD_ID}`);
     expect(out.stdout).toContain('/credits (add, remove, lookup, history, link, diagnose)');
     expect(out.stdout).toContain('/webhooks (failures, replay)');
+    expect(out.stdout).toContain('/backup (status, run)');
     expect(fake.requests.slice(from).filter((r) => r.method === 'PUT')).toHaveLength(1);
   });
 });
