@@ -119,6 +119,7 @@ const schema = z.object({
   BACKUP_CRON: z.string().min(9).default('0 3 * * *'),
   VERIFY_LEDGER_CRON: z.string().min(9).default('30 3 * * *'),
   RECONCILE_CRON: z.string().min(9).default('15 * * * *'),
+  RELEASE_ABANDONED_CRON: z.string().min(9).default('*/10 * * * *'),
   JOBS_TIMEZONE: z.string().min(1).default('UTC'),
 
   OPENAI_API_KEY: z.string().min(1).optional(),

@@ -41,7 +41,6 @@ export async function createGraphqlApi(deps: GraphqlApiDeps): Promise<GraphqlApi
     hideSchemaDetailsFromClientErrors: production,
     csrfPrevention: true,
     stopOnTerminationSignals: false,
-    status400ForVariableCoercionErrors: true,
     parseOptions: { maxTokens: MAX_TOKENS },
     formatError: (formatted, error) => formatGraphqlError(formatted, error, { development }),
     logger: {

@@ -4,6 +4,7 @@ import type { Services } from '../services.js';
 import { backupJob } from './backup.job.js';
 import type { JobDefinition } from './job-definition.js';
 import { reconcileStripeJob } from './reconcile-stripe.job.js';
+import { releaseAbandonedAnalysesJob } from './release-abandoned-analyses.job.js';
 import { verifyLedgerJob } from './verify-ledger.job.js';
 
 /**
@@ -20,6 +21,7 @@ export function defineJobs(
   return [
     backupJob(config, services.backups),
     verifyLedgerJob(config, services.ledger),
+    releaseAbandonedAnalysesJob(config, services.analyses, clock),
     ...(config.STRIPE_SECRET_KEY ? [reconcileStripeJob(config, services.reconciliation, clock)] : []),
     ...extra,
   ];

@@ -97,6 +97,44 @@ describe(Scheduler.name, () => {
 });
 
 describe(Scheduler.name, () => {
+  describe('release-abandoned-analyses job', () => {
+    it('gives back the credits of an analysis whose run died, once it is old enough', async () => {
+      const w = await jobsWorld();
+      const account = await w.services.accounts.findOrCreateBySubject({
+        subject: 'dead-run',
+        email: 'dead@example.com',
+      });
+      const actor = { type: 'user' as const, id: 'dead-run' };
+      await w.services.ledger.grant({
+        accountId: account.id,
+        amount: 2,
+        reason: 'funds',
+        idempotencyKey: 'g',
+        actor,
+        source: { type: 'system' },
+      });
+      // What a run leaves when its process dies between reserve and capture.
+      await w.services.ledger.reserve({
+        accountId: account.id,
+        amount: 1,
+        reason: 'NOI analysis',
+        idempotencyKey: 'analysis:an-1:x',
+        actor,
+        source: { type: 'analysis', ref: 'an-1' },
+      });
+      expect(await w.scheduler.runNow('release-abandoned-analyses')).toMatchObject({
+        outcome: 'succeeded',
+        summary: { released: 0 },
+      });
+      w.clock.advance(16 * 60 * 1000);
+      expect(await w.scheduler.runNow('release-abandoned-analyses')).toMatchObject({
+        outcome: 'succeeded',
+        summary: { released: 1, analyses: ['an-1'] },
+      });
+      expect(await w.services.accounts.getById(account.id)).toMatchObject({ balance: 2, reserved: 0, available: 2 });
+      expect((await w.services.ledger.verifyLedger()).ok).toBe(true);
+    });
+  });
   describe('reconcile-stripe job', () => {
     it('is scheduled only when Stripe is configured', async () => {
       const w = await jobsWorld();
@@ -146,7 +184,7 @@ describe(startService.name, () => {
       logger: new RecordingLogger(),
     });
     const mine = () => [...cron.getTasks().values()].filter((t) => !before.has(t.id)).map((t) => t.name);
-    expect(mine().sort()).toEqual(['backup', 'verify-ledger']);
+    expect(mine().sort()).toEqual(['backup', 'release-abandoned-analyses', 'verify-ledger']);
     expect(running.url).toBe('');
     await running.close();
     expect(mine()).toEqual([]);
