@@ -109,43 +109,43 @@ export class JobService {
   }
 
   private async skip(job: string, at: Date, reason: string): Promise<JobRun> {
-    const run: JobRunDoc = {
-      _id: this.store.newId(),
-      job,
-      holder: this.holder,
-      startedAt: at,
-      finishedAt: at,
-      durationMs: 0,
-      outcome: 'skipped',
-      summary: { reason },
-    };
-    await this.store
-      .collection('jobRuns')
-      .insertOne(run)
-      .catch((e: unknown) => this.logger.warn({ err: e, job }, 'could not record the skipped run'));
     this.logger.info({ job, outcome: 'skipped', reason }, `job ${job} skipped`);
+    const run = this.instantRun(job, at, { outcome: 'skipped', summary: { reason } });
+    await this.record(run);
     return toJobRun(run);
   }
 
   /** The lease could not even be asked for (database down…): nothing ran, but someone must know. */
   private async failBeforeStart(job: string, at: Date, error: unknown): Promise<JobRun> {
-    const run: JobRunDoc = {
+    this.logger.error({ job, err: error }, `job ${job} failed before starting`);
+    const run = this.instantRun(job, at, {
+      outcome: 'failed',
+      error: `could not take the job lease: ${describe(error)}`,
+    });
+    await this.record(run);
+    await this.alert(job, run);
+    return toJobRun(run);
+  }
+
+  /** A run that took no time: skipped, or failed before starting. */
+  private instantRun(job: string, at: Date, result: Pick<JobRunDoc, 'outcome' | 'summary' | 'error'>): JobRunDoc {
+    return {
       _id: this.store.newId(),
       job,
       holder: this.holder,
       startedAt: at,
       finishedAt: at,
       durationMs: 0,
-      outcome: 'failed',
-      error: `could not take the job lease: ${describe(error)}`,
+      ...result,
     };
-    this.logger.error({ job, err: error }, `job ${job} failed before starting`);
+  }
+
+  /** Recording a run that did nothing is best effort: the log line above already tells. */
+  private async record(run: JobRunDoc): Promise<void> {
     await this.store
       .collection('jobRuns')
       .insertOne(run)
-      .catch(() => undefined);
-    await this.alert(job, run);
-    return toJobRun(run);
+      .catch((e: unknown) => this.logger.warn({ err: e, job: run.job }, 'could not record the job run'));
   }
 
   private async acquire(job: string, slot: Date, now: Date): Promise<Acquired> {
