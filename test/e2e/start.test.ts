@@ -48,6 +48,21 @@ describe('npm start', () => {
     expect(await health.json()).toEqual({ status: 'ok', database: 'memory' });
     const ready = await fetch(`${url}/readyz`);
     expect(await ready.json()).toMatchObject({ status: 'ready', database: 'memory' });
+    // The built schema (no decorator metadata from esbuild) answers a real query.
+    const gql = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ creditPackages { id credits } }' }),
+    });
+    expect(await gql.json()).toEqual({
+      data: {
+        creditPackages: [
+          { id: 'starter', credits: 10 },
+          { id: 'investor', credits: 50 },
+          { id: 'portfolio', credits: 200 },
+        ],
+      },
+    });
     expect(svc.output()).toContain('DATA IS NOT PERSISTED');
     expect(svc.output()).toMatch(/"database":"memory"/);
     svc.child.kill('SIGTERM');
