@@ -19,6 +19,24 @@ export const GRAPHQL_ERROR_CODES = [
 ] as const;
 export type GraphqlErrorCode = (typeof GRAPHQL_ERROR_CODES)[number];
 
+/**
+ * /graphql's own HTTP status, for the errors it answers before executing (authentication, rate
+ * limit); errors raised while executing travel in a 200 response's `errors`, as GraphQL clients expect.
+ */
+export const GRAPHQL_HTTP_STATUS: Record<GraphqlErrorCode, number> = {
+  BAD_USER_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  INSUFFICIENT_CREDITS: 402,
+  FORBIDDEN: 403,
+  ACCOUNT_FROZEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  RATE_LIMITED: 429,
+  INTERNAL_SERVER_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
+};
+
 export type LogLevel = 'none' | 'warn' | 'error';
 
 interface Mapping {
