@@ -46,7 +46,7 @@ export interface BackupServiceOptions {
 const SYSTEM_ACTOR: Actor = { type: 'system', id: 'backups' };
 
 /**
- * Backups of the whole database (README.md, "Backups"): consistent, streamed, verifiable, restorable
+ * Backups of the whole database (README.md "Operations"): consistent, streamed, verifiable, restorable
  * without ever leaving a half-restored database, and pruned without losing the last good one.
  */
 export class BackupService {

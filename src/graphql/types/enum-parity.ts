@@ -8,12 +8,12 @@ import type { AnalysisPlan } from '../../domain/noi/analysis.request.js';
 import type * as noi from '../../domain/noi/noi.types.js';
 import type { EventStatus } from '../../domain/payments/stripe-events.service.js';
 import type * as docs from '../../domain/ports/documents.js';
-import type { AccountStatus } from './account.type.js';
-import type * as analysis from './analysis-enums.type.js';
-import type { JobRunOutcome } from './backup.type.js';
-import type { ActorType, LedgerKind, SourceType } from './ledger-entry.type.js';
-import type { PurchaseStatus } from './purchase.type.js';
-import type { StripeEventStatus } from './stripe-event.type.js';
+import type { AccountStatus } from './account.graphql.js';
+import type * as analysis from './analysis-enums.graphql.js';
+import type { JobRunOutcome } from './backup.graphql.js';
+import type { ActorType, LedgerKind, SourceType } from './ledger-entry.graphql.js';
+import type { PurchaseStatus } from './purchase.graphql.js';
+import type { StripeEventStatus } from './stripe-event.graphql.js';
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
