@@ -2,6 +2,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AuthenticationError, AuthorizationError } from 'type-graphql';
 import { DomainError, type ErrorCode } from '../domain/errors.js';
+import { HTTP_STATUS } from '../http/error-status.js';
 
 /** The closed set of `extensions.code` values this API answers with. */
 export const GRAPHQL_ERROR_CODES = [
@@ -21,21 +22,13 @@ export type GraphqlErrorCode = (typeof GRAPHQL_ERROR_CODES)[number];
 
 /**
  * /graphql's own HTTP status, for the errors it answers before executing (authentication, rate
- * limit); errors raised while executing travel in a 200 response's `errors`, as GraphQL clients expect.
+ * limit): the REST status of the domain code behind the GraphQL code (src/http/error-status.ts).
+ * Errors raised while executing travel in a 200 response's `errors`, as GraphQL clients expect.
  */
-export const GRAPHQL_HTTP_STATUS: Record<GraphqlErrorCode, number> = {
-  BAD_USER_INPUT: 400,
-  UNAUTHENTICATED: 401,
-  INSUFFICIENT_CREDITS: 402,
-  FORBIDDEN: 403,
-  ACCOUNT_FROZEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  IDEMPOTENCY_KEY_REUSED: 422,
-  RATE_LIMITED: 429,
-  INTERNAL_SERVER_ERROR: 500,
-  SERVICE_UNAVAILABLE: 503,
-};
+export const graphqlHttpStatus = (code: GraphqlErrorCode): number =>
+  HTTP_STATUS[
+    code === 'SERVICE_UNAVAILABLE' ? 'UPSTREAM_FAILED' : code === 'INTERNAL_SERVER_ERROR' ? 'INTERNAL' : code
+  ];
 
 export type LogLevel = 'none' | 'warn' | 'error';
 

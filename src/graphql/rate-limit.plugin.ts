@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { GraphqlContext } from './context.js';
-import { GRAPHQL_HTTP_STATUS } from './error-map.js';
+import { graphqlHttpStatus } from './error-map.js';
 
 export interface MutationRateLimit {
   /** Mutations (root fields) per caller per window. */
@@ -34,7 +34,7 @@ export function mutationRateLimitPlugin(limit: MutationRateLimit): ApolloServerP
                 code: 'RATE_LIMITED',
                 retryAfter,
                 http: {
-                  status: GRAPHQL_HTTP_STATUS.RATE_LIMITED,
+                  status: graphqlHttpStatus('RATE_LIMITED'),
                   headers: new Map([['retry-after', String(retryAfter)]]),
                 },
               },
