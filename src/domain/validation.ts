@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { badInput } from './errors.js';
+import { ACTOR_TYPES } from './ports/documents.js';
 
 /** Parses input against a zod schema; a failure becomes BAD_USER_INPUT naming the field. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
@@ -50,3 +51,10 @@ export const emailAddress = z
   .toLowerCase()
   .pipe(z.email({ error: 'must be an email address' }))
   .refine((s) => s.length <= 254, 'is too long');
+
+/** Who did something: the one schema of `Actor` (ports/documents.ts) that every input is checked against. */
+export const actorSchema = z.object({
+  type: z.enum(ACTOR_TYPES),
+  id: z.string().min(1).max(200),
+  name: z.string().max(200).optional(),
+});

@@ -9,7 +9,9 @@ import {
   type PaymentProvider,
   type SessionPage,
 } from './payment-provider.port.js';
-import { transactionWithRetry, type PurchaseEffectsService } from './purchase-effects.service.js';
+import { AccountRepository } from '../accounts/account.repository.js';
+import { transactionWithRetry } from '../transaction.js';
+import type { PurchaseEffectsService } from './purchase-effects.service.js';
 
 export interface ReconciliationOptions {
   store: Store;
@@ -50,9 +52,11 @@ const actor: Actor = { type: 'system', id: 'reconciliation', name: 'Stripe recon
  */
 export class ReconciliationService {
   private readonly o: ReconciliationOptions;
+  private readonly accounts: AccountRepository;
 
   constructor(options: ReconciliationOptions) {
     this.o = options;
+    this.accounts = new AccountRepository(options);
   }
 
   async run(window: { since: Date; until?: Date }): Promise<ReconciliationReport> {
@@ -70,7 +74,7 @@ export class ReconciliationService {
   async runForAccount(accountId: string): Promise<ReconciliationReport> {
     const provider = this.requireProvider();
     const id = parseInput(entityId, accountId);
-    const account = await this.o.store.collection('accounts').findOne({ _id: id });
+    const account = await this.accounts.byId(id);
     if (!account) throw notFound('account', { id });
     const to = this.o.clock.now();
     const customerId = account.stripeCustomerId;
