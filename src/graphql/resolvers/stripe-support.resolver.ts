@@ -25,8 +25,17 @@ export class StripeSupportResolver {
   async replayStripeEvent(
     @Ctx() ctx: GraphqlContext,
     @Arg('eventId', () => String) eventId: string,
+    @Arg('idempotencyKey', () => String, {
+      nullable: true,
+      description: 'Repeat with the same key to get the first answer back; default: one replay per request.',
+    })
+    idempotencyKey: string | null,
   ): Promise<EventResult> {
-    return ctx.services.stripeEvents.replay(eventId);
+    return ctx.services.paymentSupport.replayWebhook({
+      eventId,
+      actor: ctx.actor(),
+      idempotencyKey: idempotencyKey ?? `graphql:${ctx.requestId}`,
+    });
   }
 
   @Authorized('support', 'admin')
@@ -37,6 +46,6 @@ export class StripeSupportResolver {
     @Ctx() ctx: GraphqlContext,
     @Arg('accountId', () => ID) accountId: string,
   ): Promise<ReconciliationReport> {
-    return ctx.services.reconciliation.runForAccount(accountId);
+    return ctx.services.reconciliation.runForAccount(accountId, ctx.actor());
   }
 }

@@ -142,7 +142,9 @@ describe('GraphQL payments', () => {
       );
       expect(failures.webhookFailures).toContainEqual(expect.objectContaining({ eventId: event.id, attempts: 1 }));
 
-      const replay = await srv.gqlData<{ replayStripeEvent: { status: string; outcome: string } }>(
+      const replay = await srv.gqlData<{
+        replayStripeEvent: { status: string; outcome: string; ledgerEntryId: string };
+      }>(
         'mutation($id: String!) { replayStripeEvent(eventId: $id) { status outcome ledgerEntryId } }',
         { id: event.id },
         support.token,
@@ -164,6 +166,33 @@ describe('GraphQL payments', () => {
         support.token,
       );
       expect(open.webhookFailures.map((f) => f.eventId)).not.toContain(event.id);
+
+      // Both grants are on the audit trail with the support caller as actor.
+      const audit = await srv.store.collection('auditLog').find({});
+      const caller = { type: 'support', id: support.subject, name: support.email };
+      expect(audit).toContainEqual(
+        expect.objectContaining({
+          action: 'webhooks.replay',
+          actor: caller,
+          target: { type: 'stripe_event', id: event.id },
+          ledgerEntryId: replay.replayStripeEvent.ledgerEntryId,
+        }),
+      );
+      expect(audit).toContainEqual(
+        expect.objectContaining({
+          action: 'payments.reconcile_grant',
+          actor: caller,
+          target: { type: 'account', id: user.accountId },
+          amount: 50,
+          balanceBefore: 10,
+          balanceAfter: 60,
+        }),
+      );
+      expect(audit).toContainEqual(expect.objectContaining({ action: 'payments.reconcile_account', actor: caller }));
+      const healedEntry = await srv.services.ledger.getEntry(
+        (await srv.store.collection('ledgerEntries').findOne({ accountId: user.accountId, amount: 50 }))!._id,
+      );
+      expect(healedEntry.actor).toEqual(caller);
     });
   });
 });
