@@ -1,4 +1,5 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { callerKey } from '../../domain/idempotency.js';
 import type { WebhookFailure } from '../../domain/payments/purchase.types.js';
 import type { ReconciliationReport } from '../../domain/payments/reconciliation.service.js';
 import type { EventResult } from '../../domain/payments/stripe-events.service.js';
@@ -34,7 +35,7 @@ export class StripeSupportResolver {
     return ctx.services.paymentSupport.replayWebhook({
       eventId,
       actor: ctx.actor(),
-      idempotencyKey: idempotencyKey ?? `graphql:${ctx.requestId}`,
+      idempotencyKey: callerKey(idempotencyKey ?? `request-${ctx.requestId}`),
     });
   }
 

@@ -99,6 +99,48 @@ describe('GraphQL payments', () => {
     });
   });
 
+  describe('idempotency keys of callers', () => {
+    it('cannot take the key a purchase grant will need: the real grant still lands once', async () => {
+      const user = await srv.signIn();
+      const support = await srv.signIn({ roles: ['support'] });
+      const bought = await srv.gqlData<{ createCheckoutSession: { id: string } }>(
+        CHECKOUT,
+        { pkg: 'starter', key: 'squat' },
+        user.token,
+      );
+      const stolenKey = `stripe-checkout:${bought.createCheckoutSession.id}`;
+      await srv.gqlData(
+        'mutation($id: ID!, $key: String!) { adjustCredits(accountId: $id, amount: 1, reason: "x", idempotencyKey: $key) { id } }',
+        { id: user.accountId, key: stolenKey },
+        support.token,
+      );
+      const service = await srv.token({ roles: ['service'] });
+      await srv.gqlData(
+        'mutation($id: ID!, $key: String!) { spendCredits(accountId: $id, amount: 1, reason: "x", idempotencyKey: $key) { id } }',
+        { id: user.accountId, key: `${stolenKey}:x` },
+        service,
+      );
+
+      const delivered = await send(
+        'checkout.session.completed',
+        stripe.completeSession(bought.createCheckoutSession.id),
+      );
+
+      expect(delivered).toMatchObject({ status: 200, body: { status: 'processed', outcome: 'granted' } });
+      expect((await srv.services.accounts.getById(user.accountId)).balance).toBe(10);
+      // the caller's own retry still replays its first result
+      const again = await srv.gql(
+        'mutation($id: ID!, $key: String!) { adjustCredits(accountId: $id, amount: 2, reason: "x", idempotencyKey: $key) { id } }',
+        { id: user.accountId, key: stolenKey },
+        support.token,
+      );
+      expect(again.errors?.[0]?.extensions).toMatchObject({
+        code: 'IDEMPOTENCY_KEY_REUSED',
+        idempotencyKey: stolenKey,
+      });
+    });
+  });
+
   describe('support tools', () => {
     it('refuses users: accountPurchases, webhookFailures, replayStripeEvent, reconcileAccountPurchases', async () => {
       const user = await srv.signIn();
