@@ -13,6 +13,7 @@ import { createMetrics, watchBackups } from './http/metrics.js';
 import { defineJobs } from './jobs/jobs.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { createLogger } from './logger.js';
+import { startupSummary } from './startup-summary.js';
 import { StripeWebhookVerifier } from './payments/stripe/stripe-webhook.verifier.js';
 import { mountStripeWebhook } from './payments/stripe/stripe-webhook.route.js';
 import { buildServices, type Services } from './services.js';
@@ -62,9 +63,10 @@ export async function startService(options: StartOptions): Promise<RunningServic
   const discord = createDiscordBot({ config, services, clock, logger });
 
   let scheduler: Scheduler | undefined;
+  const jobs = config.PROCESS_ROLES.includes('jobs') ? defineJobs(config, services, clock) : [];
   if (config.PROCESS_ROLES.includes('jobs')) {
     scheduler = new Scheduler({
-      jobs: defineJobs(config, services, clock),
+      jobs,
       runner: services.jobs,
       timezone: config.JOBS_TIMEZONE,
       logger,
@@ -116,6 +118,9 @@ export async function startService(options: StartOptions): Promise<RunningServic
     stops.push(() => client.destroy());
   }
 
+  for (const line of startupSummary(config, { url, jobs: jobs.map((j) => j.name) }))
+    logger.info({ role: line.role, status: line.status }, line.message);
+
   return {
     url,
     port,
@@ -156,7 +161,13 @@ async function main(): Promise<void> {
   if (opened.choice === 'memory') process.stderr.write(`\n${MEMORY_BANNER}\n\n`);
   const running = await startService({ config, store: opened.store, logger });
   logger.info(
-    { url: running.url, roles: config.PROCESS_ROLES, database: opened.choice, env: config.NODE_ENV },
+    {
+      url: running.url,
+      roles: config.PROCESS_ROLES,
+      database: opened.choice,
+      env: config.NODE_ENV,
+      dataDir: config.DATA_DIR,
+    },
     `noi-credits listening on ${running.url} (database: ${opened.choice})`,
   );
 
