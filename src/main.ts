@@ -14,6 +14,7 @@ import { defineJobs } from './jobs/jobs.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { createLogger } from './logger.js';
 import { startupSummary } from './startup-summary.js';
+import { resolveWebhookSecrets } from './payments/stripe/dev-webhook-secret.js';
 import { StripeWebhookVerifier } from './payments/stripe/stripe-webhook.verifier.js';
 import { mountStripeWebhook } from './payments/stripe/stripe-webhook.route.js';
 import { buildServices, type Services } from './services.js';
@@ -82,7 +83,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
     const graphql = await createGraphqlApi({ config, services, logger, metrics });
     stops.push(() => graphql.stop());
     const stripeWebhook = mountStripeWebhook({
-      verifier: config.STRIPE_WEBHOOK_SECRET?.length ? new StripeWebhookVerifier(config.STRIPE_WEBHOOK_SECRET) : null,
+      verifier: webhookVerifier(config),
       events: services.stripeEvents,
       logger,
       outcomes: metrics.webhookEvents,
@@ -132,6 +133,11 @@ export async function startService(options: StartOptions): Promise<RunningServic
       for (const stop of stops.reverse()) await stop();
     },
   };
+}
+
+function webhookVerifier(config: Config): StripeWebhookVerifier | null {
+  const secrets = resolveWebhookSecrets(config);
+  return secrets ? new StripeWebhookVerifier(secrets) : null;
 }
 
 /** The OpenAI client exists only here; without OPENAI_API_KEY analyses take typed input only. */
