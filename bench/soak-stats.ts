@@ -44,6 +44,8 @@ export interface SoakSummary {
   latency: ReturnType<SoakStats['latencyTable']>;
   errors: Record<string, number>;
   rssMb: { start: number; middle: number; end: number };
+  /** V8 heap in use (from GET /metrics): what the data and any leak hold, without allocator slack. */
+  heapUsedMb: { start: number | null; middle: number | null; end: number | null };
   ledger: { accounts: number; entries: number };
   purchases: { sessions: number; granted: number; creditsExpected: number; creditsInLedger: number };
   backups: { taken: number; verified: number };
@@ -63,6 +65,8 @@ export function printSummary(s: SoakSummary): void {
     `errors by operation and code: ${errors.length === 0 ? 'none' : errors.map(([k, n]) => `${k} ×${n}`).join(', ')}`,
   );
   line(`server RSS MB: start ${s.rssMb.start}, middle ${s.rssMb.middle}, end ${s.rssMb.end}`);
+  const h = s.heapUsedMb;
+  line(`server heap used MB: start ${h.start ?? '?'}, middle ${h.middle ?? '?'}, end ${h.end ?? '?'}`);
   line(`ledger: ${s.ledger.accounts} accounts, ${s.ledger.entries} entries`);
   const p = s.purchases;
   line(

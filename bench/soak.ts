@@ -63,6 +63,7 @@ async function main(): Promise<number> {
     for (let i = 0; i < CUSTOMERS; i += 1) ctx.customers.push(await stack.signIn());
     for (let i = 0; i < CUSTOMERS; i += 1) await purchase(ctx); // something to spend
     const rss = { start: mb(stack.proc.rssKb()), middle: 0, end: 0 };
+    const heap: SoakSummary['heapUsedMb'] = { start: await heapMb(stack.url), middle: null, end: null };
 
     const durationMs = MINUTES * 60_000;
     const started = Date.now();
@@ -85,7 +86,10 @@ async function main(): Promise<number> {
           resolve();
           return;
         }
-        if (!rss.middle && elapsed >= durationMs / 2) rss.middle = mb(stack.proc.rssKb());
+        if (!rss.middle && elapsed >= durationMs / 2) {
+          rss.middle = mb(stack.proc.rssKb());
+          void heapMb(stack.url).then((h) => (heap.middle = h));
+        }
         if (elapsed >= nextBackup) {
           nextBackup += BACKUP_EVERY_MS;
           launch(backup);
@@ -101,8 +105,9 @@ async function main(): Promise<number> {
     });
     await Promise.all(inFlight);
     rss.end = mb(stack.proc.rssKb());
+    heap.end = await heapMb(stack.url);
 
-    const summary = await finalChecks(ctx, { minutes: MINUTES, rate: RATE, operations, rss });
+    const summary = await finalChecks(ctx, { minutes: MINUTES, rate: RATE, operations, rss, heap });
     printSummary(summary);
     return summary.drift.length === 0 ? 0 : 1;
   } finally {
@@ -112,7 +117,13 @@ async function main(): Promise<number> {
 
 async function finalChecks(
   ctx: SoakContext,
-  run: { minutes: number; rate: number; operations: number; rss: SoakSummary['rssMb'] },
+  run: {
+    minutes: number;
+    rate: number;
+    operations: number;
+    rss: SoakSummary['rssMb'];
+    heap: SoakSummary['heapUsedMb'];
+  },
 ): Promise<SoakSummary> {
   const { stack, book } = ctx;
   const ledger = await checkLedger(stack, ctx.support);
@@ -134,7 +145,10 @@ async function finalChecks(
     drift.push(`purchase entries sum to ${ledger.purchased}, grants seen sum to ${creditsExpected}`);
   drift.push(...book.backups.failed.map((f) => `backup failed verification: ${f}`));
   return {
-    ...run,
+    minutes: run.minutes,
+    rate: run.rate,
+    operations: run.operations,
+    heapUsedMb: run.heap,
     shed: ctx.stats.shed,
     latency: ctx.stats.latencyTable(),
     errors: Object.fromEntries(ctx.stats.errors),
@@ -152,6 +166,17 @@ async function finalChecks(
 }
 
 const mb = (kb: number | null): number => Math.round((kb ?? 0) / 1024);
+
+/** The service's live V8 heap (prom-client's default metric on GET /metrics), in MB; null if unavailable. */
+async function heapMb(url: string): Promise<number | null> {
+  try {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const m = /^nodejs_heap_size_used_bytes\s+([\d.e+]+)$/m.exec(text);
+    return m?.[1] ? Math.round(Number(m[1]) / 1024 / 1024) : null;
+  } catch {
+    return null;
+  }
+}
 
 main().then(
   (code) => process.exit(code),
