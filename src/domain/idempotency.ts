@@ -1,4 +1,19 @@
+import { z } from 'zod';
 import { DomainError, DuplicateKeyError } from './errors.js';
+import { idempotencyKey, parseInput } from './validation.js';
+
+/**
+ * Keys chosen by API callers live in their own namespace, `caller:<key>`. Keys the system derives
+ * (`stripe-checkout:<session>`, `stripe-refund:…`, `discord:<interaction>` …) never start with it, so
+ * a caller cannot take in advance a key a system effect will need — and make a real purchase grant
+ * fail with IDEMPOTENCY_KEY_REUSED. Every edge that passes a caller's key on wraps it with this.
+ */
+const CALLER_NAMESPACE = 'caller:';
+const callerInput = z.object({ idempotencyKey });
+export const callerKey = (key: string): string =>
+  `${CALLER_NAMESPACE}${parseInput(callerInput, { idempotencyKey: key }).idempotencyKey}`;
+/** The key as its caller wrote it (for error messages). */
+const shownKey = (key: string): string => (key.startsWith(CALLER_NAMESPACE) ? key.slice(CALLER_NAMESPACE.length) : key);
 
 /**
  * One idempotent request: its key is claimed by inserting a record under a unique index, and a
@@ -52,7 +67,7 @@ export async function idempotent<D, R>(r: IdempotentRequest<D, R>): Promise<Idem
 
 export const keyReused = (key: string, what = 'a different request'): DomainError =>
   new DomainError('IDEMPOTENCY_KEY_REUSED', `this idempotency key was already used for ${what}`, {
-    idempotencyKey: key,
+    idempotencyKey: shownKey(key),
   });
 
 /** Canonical description of a request, compared when its key is used again. */

@@ -37,11 +37,14 @@ export const reasonText = z
   .max(500, 'must be at most 500 characters');
 
 /** Caller-chosen keys; '#' is reserved for keys the ledger derives itself. */
+/** A key as a caller may choose it. */
 export const idempotencyKey = z
   .string({ error: 'is required' })
   .min(1, 'must not be empty')
   .max(200, 'must be at most 200 characters')
   .regex(/^[A-Za-z0-9_.:-]+$/, 'may contain only letters, digits and _ . : -');
+/** A key as stored: a caller's key in its namespace (see `callerKey`) is a few characters longer. */
+export const storedIdempotencyKey = idempotencyKey.max(220, 'must be at most 220 characters');
 
 export const entityId = z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(100);
 

@@ -36,12 +36,27 @@ export class AccountService {
    * account (the unique indexes decide, and the loser reads the winner's document). An account that
    * support created by email is linked to the subject on first sign-in.
    */
-  async findOrCreateBySubject(input: { subject: string; email: string }): Promise<Account> {
+  async findOrCreateBySubject(input: {
+    subject: string;
+    email: string;
+    /**
+     * Whether the identity provider vouches for the email (`email_verified`); sign-ins pass it.
+     * An unverified email never creates or links an account: otherwise whoever signs in first with
+     * someone else's address would own it, block the real owner, and receive support's credits.
+     */
+    emailVerified?: boolean;
+  }): Promise<Account> {
     const { subject, email } = parseInput(identity, input);
     const accounts = this.accounts;
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const bySubject = await accounts.bySubject(subject);
       if (bySubject) return toAccount(bySubject);
+      if (input.emailVerified === false)
+        throw new DomainError(
+          'FORBIDDEN',
+          'your email address is not verified: verify it with your sign-in provider, then sign in again',
+          { reason: 'EMAIL_NOT_VERIFIED' },
+        );
       const now = this.clock.now();
       try {
         const byEmail = await accounts.byEmail(email);

@@ -12,10 +12,10 @@ import {
   actorSchema,
   creditAmount,
   entityId,
-  idempotencyKey,
   parseInput,
   reasonText,
   signedCreditAmount,
+  storedIdempotencyKey,
 } from '../validation.js';
 import { LedgerRepository } from './ledger.repository.js';
 import {
@@ -42,7 +42,7 @@ const source = z.object({
   type: z.enum(['stripe', 'support', 'analysis', 'system']),
   ref: z.string().max(200).optional(),
 });
-const base = { accountId: entityId, reason: reasonText, idempotencyKey, actor: actorSchema };
+const base = { accountId: entityId, reason: reasonText, idempotencyKey: storedIdempotencyKey, actor: actorSchema };
 const grantInput = z.object({
   ...base,
   amount: creditAmount,

@@ -17,7 +17,7 @@ import { PurchaseRepository } from '../payments/purchase.repository.js';
 import { toWebhookFailure } from '../payments/purchase.types.js';
 import { transactionWithRetry } from '../transaction.js';
 import type { EventResult, StripeEventsService } from '../payments/stripe-events.service.js';
-import { idempotencyKey, parseInput } from '../validation.js';
+import { parseInput, storedIdempotencyKey } from '../validation.js';
 import { ConfirmationPrompts } from './confirmation-prompts.js';
 import { DEFAULT_CONFIRMATION_TTL_MS, type SupportService } from './support.service.js';
 import type {
@@ -74,7 +74,7 @@ export class PaymentSupportService {
   }
 
   async diagnose(input: { target: AccountTarget; actor: Actor; idempotencyKey: string }): Promise<PaymentDiagnosis> {
-    const key = parseInput(idempotencyKey, input.idempotencyKey);
+    const key = parseInput(storedIdempotencyKey, input.idempotencyKey);
     const account = await this.o.support.resolveAccount(input.target);
     const purchases = await this.purchases.recent(account.id, 100);
     const { stripe, sessions } = await this.stripeSessions(account.stripeCustomerId);
@@ -125,7 +125,7 @@ export class PaymentSupportService {
 
   /** Support's replay of one Stripe event, audited; the same request replayed answers the first result. */
   async replayWebhook(input: { eventId: string; actor: Actor; idempotencyKey: string }): Promise<EventResult> {
-    const key = parseInput(idempotencyKey, input.idempotencyKey);
+    const key = parseInput(storedIdempotencyKey, input.idempotencyKey);
     const request = { scope: 'webhooks.replay', key, fingerprint: JSON.stringify([input.eventId]) };
     const { result } = await this.keys.once(request, async () => {
       const r = await this.o.stripeEvents.replay(input.eventId);
