@@ -13,23 +13,22 @@ export const EXIT_CODES: Record<ErrorCode, number> = {
   IDEMPOTENCY_KEY_REUSED: 5,
   INSUFFICIENT_CREDITS: 5,
   ACCOUNT_FROZEN: 5,
-  UNAUTHENTICATED: 6,
-  FORBIDDEN: 6,
-  UPSTREAM_FAILED: 7,
-  RATE_LIMITED: 7,
-  INTERNAL: 8,
+  UNAUTHENTICATED: 1,
+  FORBIDDEN: 1,
+  UPSTREAM_FAILED: 6,
+  RATE_LIMITED: 6,
+  INTERNAL: 7,
 };
 
 const MEANINGS: Record<number, string> = {
   0: 'success',
-  1: 'configuration: the environment cannot run this command (CONFIGURATION)',
+  1: 'not here: the configuration is missing or does not allow this command (CONFIGURATION, UNAUTHENTICATED, FORBIDDEN)',
   2: 'the command ran and found problems (ledger drift, a backup failing verify, sessions not settled)',
   3: 'bad arguments or input (BAD_USER_INPUT, unknown command or option)',
   4: 'not found (NOT_FOUND)',
   5: 'refused by a rule (CONFLICT, IDEMPOTENCY_KEY_REUSED, INSUFFICIENT_CREDITS, ACCOUNT_FROZEN)',
-  6: 'not allowed (UNAUTHENTICATED, FORBIDDEN)',
-  7: 'temporary: an upstream service failed or refused; try again later (UPSTREAM_FAILED, RATE_LIMITED)',
-  8: 'internal error: a bug; the message and the logs say where (INTERNAL, any unexpected error)',
+  6: 'temporary: an upstream service failed or refused; try again later (UPSTREAM_FAILED, RATE_LIMITED)',
+  7: 'internal error: a bug; the message and the logs say where (INTERNAL, any unexpected error)',
 };
 
 /** The exit status table, as `--help` prints it and README.md documents it. */

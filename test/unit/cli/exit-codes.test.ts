@@ -21,7 +21,7 @@ describe('CLI exit status', () => {
   });
 
   it('treats an unexpected error as internal and a usage error as bad input; --help is success', () => {
-    expect(exitFor(new TypeError('bug'))).toEqual({ status: 8, message: 'error [INTERNAL]: bug' });
+    expect(exitFor(new TypeError('bug'))).toEqual({ status: 7, message: 'error [INTERNAL]: bug' });
     expect(exitFor(new CommanderError(1, 'commander.unknownCommand', 'unknown command')).status).toBe(3);
     expect(exitFor(new CommanderError(0, 'commander.helpDisplayed', '(outputHelp)')).status).toBe(0);
   });
