@@ -9,6 +9,7 @@ import { systemClock, type Clock, type Logger } from './domain/ports/runtime.por
 import type { Store } from './domain/ports/store.port.js';
 import { createGraphqlApi } from './graphql/graphql.server.js';
 import { createHttpApp } from './http/app.js';
+import { mountConsole } from './http/console.route.js';
 import { defineJobs } from './jobs/jobs.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { createLogger } from './logger.js';
@@ -66,7 +67,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
       events: services.stripeEvents,
       logger,
     });
-    const mounts = [graphql.mount, stripeWebhook];
+    const mounts = [graphql.mount, stripeWebhook, mountConsole()];
     if (discord.httpMount) mounts.push(discord.httpMount);
     const app = createHttpApp({ logger, store, mounts });
     const server = await new Promise<Server>((resolve, reject) => {

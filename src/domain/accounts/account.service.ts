@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { DomainError, DuplicateKeyError, notFound } from '../errors.js';
-import { mapPage, ascendingPage, type Page, type PageArgs } from '../pagination.js';
+import { mapPage, ascendingPage, descendingPage, newestFirstPage, type Page, type PageArgs } from '../pagination.js';
 import type { AccountDoc, Actor } from '../ports/documents.js';
 import type { Clock } from '../ports/runtime.port.js';
 import type { Store, StoreTx } from '../ports/store.port.js';
 import { emailAddress, entityId, parseInput, reasonText } from '../validation.js';
-import { toAccount, type Account } from './account.types.js';
+import { toAccount, toAuditEntry, type Account, type AccountOrder, type AuditEntry } from './account.types.js';
 
 export interface AccountServiceOptions {
   store: Store;
@@ -105,12 +105,28 @@ export class AccountService {
     return new Map(docs.map((d) => [d._id, toAccount(d)]));
   }
 
-  /** Email-prefix search, ordered by email. */
-  async search(prefix: string | null | undefined, args: PageArgs): Promise<Page<Account>> {
+  /** Email-prefix search, ordered by email (default), by balance or by last activity (largest/newest first). */
+  async search(
+    prefix: string | null | undefined,
+    args: PageArgs & { orderBy?: AccountOrder | null },
+  ): Promise<Page<Account>> {
     const p = (prefix ?? '').trim().toLowerCase();
     if (p.length > 254) throw new DomainError('BAD_USER_INPUT', 'search: must be at most 254 characters');
     const filter = p ? { email: { $regex: `^${escapeRegex(p)}` } } : {};
-    return mapPage(await ascendingPage(this.store.collection('accounts'), filter, 'email', args), toAccount);
+    const accounts = this.store.collection('accounts');
+    const orderBy = args.orderBy ?? 'email';
+    const page =
+      orderBy === 'email'
+        ? await ascendingPage(accounts, filter, 'email', args)
+        : await descendingPage(accounts, filter, orderBy === 'balance' ? 'balance' : 'updatedAt', args);
+    return mapPage(page, toAccount);
+  }
+
+  /** Every audited action on the account (support, admin, system), newest first. */
+  async auditTrail(accountId: string, args: PageArgs): Promise<Page<AuditEntry>> {
+    const id = parseInput(entityId, accountId);
+    const filter = { 'target.type': 'account', 'target.id': id };
+    return mapPage(await newestFirstPage(this.store.collection('auditLog'), filter, args), toAuditEntry);
   }
 
   /** Links a Discord user to an account (one Discord user per account). Audited. */
