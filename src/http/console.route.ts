@@ -32,7 +32,6 @@ function secure(res: Response): void {
 export function mountConsole(dir: string = CONSOLE_DIST): (app: Express) => void {
   return (app) => {
     const index = join(dir, 'index.html');
-    app.get('/console', (_req, res) => res.redirect(301, '/console/'));
     app.use(
       '/console/assets',
       express.static(join(dir, 'assets'), {
@@ -42,7 +41,12 @@ export function mountConsole(dir: string = CONSOLE_DIST): (app: Express) => void
         setHeaders: (res) => secure(res),
       }),
     );
-    app.get('/console/', (_req, res) => {
+    // Express matches /console and /console/ alike; relative asset URLs need the slash.
+    app.get('/console', (req, res) => {
+      if (!req.path.endsWith('/')) {
+        res.redirect(301, '/console/');
+        return;
+      }
       secure(res);
       if (!existsSync(index)) {
         res.status(503).type('text/plain').send('The support console is not built: run npm run build.\n');
