@@ -18,6 +18,13 @@ const list = z.string().transform((s) =>
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const optionalUrl = z.url().optional();
 const port = z.coerce.number().int().min(0).max(65535);
+const SPAN_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+/** A time span in seconds: `3600`, `90m`, `24h`, `7d`. */
+const span = z
+  .string()
+  .regex(/^\d+\s*[smhd]?$/, 'a number of seconds or a span like 90m, 24h, 7d')
+  .transform((v) => parseInt(v, 10) * (SPAN_UNITS[v.trim().slice(-1)] ?? 1))
+  .pipe(z.number().int().min(60, 'at least one minute'));
 const origins = list.pipe(
   z.array(
     z
@@ -99,6 +106,8 @@ const schema = z.object({
   AUTH_JWKS_URL: optionalUrl,
   AUTH_JWT_ISSUER: z.string().min(1).optional(),
   AUTH_JWT_AUDIENCE: z.string().min(1).optional(),
+  AUTH_ROLES_CLAIM: z.string().min(1).max(200).default('roles'),
+  AUTH_MAX_TOKEN_AGE: span.default(86_400),
 
   CREDIT_PACKAGES: packages.optional(),
   GRAPHQL_DEPTH_LIMIT: z.coerce.number().int().min(2).max(50).default(8),
@@ -226,6 +235,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (!e.MONGODB_URI) problems.push(`MONGODB_URI: required when NODE_ENV=production${unsetHint}`);
     if (!e.AUTH_JWT_SECRET && !e.AUTH_JWKS_URL)
       problems.push(`AUTH_JWT_SECRET: set it or AUTH_JWKS_URL when NODE_ENV=production${unsetHint}`);
+    // An identity provider signs tokens for all its applications: without these, any of them gets in.
+    if (e.AUTH_JWKS_URL && !e.AUTH_JWT_ISSUER)
+      problems.push(`AUTH_JWT_ISSUER: required with AUTH_JWKS_URL when NODE_ENV=production${unsetHint}`);
+    if (e.AUTH_JWKS_URL && !e.AUTH_JWT_AUDIENCE)
+      problems.push(`AUTH_JWT_AUDIENCE: required with AUTH_JWKS_URL when NODE_ENV=production${unsetHint}`);
   }
   if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET)
     problems.push('STRIPE_WEBHOOK_SECRET: required when STRIPE_SECRET_KEY is set');

@@ -102,6 +102,24 @@ describe('loadConfig', () => {
     expect(problems.some((p) => p.startsWith('AUTH_JWT_SECRET'))).toBe(true);
   });
 
+  it('requires issuer and audience with a JWKS URL in production, naming both', () => {
+    const base = { NODE_ENV: 'production', MONGODB_URI: 'mongodb://db/noi', AUTH_JWKS_URL: 'https://id.example/jwks' };
+    expect(problemsOf(base)).toEqual([
+      'AUTH_JWT_ISSUER: required with AUTH_JWKS_URL when NODE_ENV=production',
+      'AUTH_JWT_AUDIENCE: required with AUTH_JWKS_URL when NODE_ENV=production',
+    ]);
+    expect(problemsOf({ ...base, AUTH_JWT_ISSUER: 'https://id.example/', AUTH_JWT_AUDIENCE: 'noi-api' })).toEqual([]);
+    expect(problemsOf({ ...base, NODE_ENV: 'development' })).toEqual([]);
+  });
+
+  it('parses the roles claim and the maximum token age', () => {
+    expect(loadConfig({}, DEV)).toMatchObject({ AUTH_ROLES_CLAIM: 'roles', AUTH_MAX_TOKEN_AGE: 86_400 });
+    expect(loadConfig({ AUTH_MAX_TOKEN_AGE: '90m' }, DEV).AUTH_MAX_TOKEN_AGE).toBe(5400);
+    expect(loadConfig({ AUTH_MAX_TOKEN_AGE: '3600' }, DEV).AUTH_MAX_TOKEN_AGE).toBe(3600);
+    for (const bad of ['forever', '1w', '10s'])
+      expect(problemsOf({ AUTH_MAX_TOKEN_AGE: bad }).join('\n')).toContain('AUTH_MAX_TOKEN_AGE');
+  });
+
   it('requires a webhook secret whenever a Stripe key is set', () => {
     expect(problemsOf({ STRIPE_SECRET_KEY: 'sk_test_123' })).toEqual([
       'STRIPE_WEBHOOK_SECRET: required when STRIPE_SECRET_KEY is set',
