@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Clock } from '../ports/runtime.port.js';
 import type { Store } from '../ports/store.port.js';
 import { parseInput } from '../validation.js';
+import { LedgerRepository } from './ledger.repository.js';
 
 export const MAX_OVERVIEW_DAYS = 366;
 const DAY_MS = 86_400_000;
@@ -33,11 +34,11 @@ const window = z.object({
  * so the cost does not grow with the number of ledger entries sent over the wire.
  */
 export class CreditOverviewService {
-  private readonly store: Store;
+  private readonly ledger: LedgerRepository;
   private readonly clock: Clock;
 
   constructor(options: { store: Store; clock: Clock }) {
-    this.store = options.store;
+    this.ledger = new LedgerRepository(options);
     this.clock = options.clock;
   }
 
@@ -45,9 +46,7 @@ export class CreditOverviewService {
     const { days } = parseInput(window, input);
     const today = Math.floor(this.clock.now().getTime() / DAY_MS) * DAY_MS;
     const from = new Date(today - (days - 1) * DAY_MS);
-    const rows = await this.store
-      .collection('ledgerEntries')
-      .sumByDay('createdAt', 'kind', 'amount', { kind: { $in: ['purchase', 'spend'] }, createdAt: { $gte: from } });
+    const rows = await this.ledger.purchaseAndSpendByDay(from);
     const byDay = new Map<string, DailyCredits>();
     for (let i = 0; i < days; i += 1) {
       const day = new Date(from.getTime() + i * DAY_MS).toISOString().slice(0, 10);

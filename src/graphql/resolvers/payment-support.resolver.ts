@@ -1,4 +1,5 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { callerKey } from '../../domain/idempotency.js';
 import type { GrantMissingResult, PaymentDiagnosis } from '../../domain/support/payment-support.types.js';
 import type { GraphqlContext } from '../context.js';
 import { GrantMissingResultType, PaymentDiagnosisType } from '../types/payment-diagnosis.type.js';
@@ -17,7 +18,11 @@ export class PaymentSupportResolver {
     @Arg('accountId', () => ID) accountId: string,
     @Arg('idempotencyKey', () => String) idempotencyKey: string,
   ): Promise<PaymentDiagnosis> {
-    return ctx.services.paymentSupport.diagnose({ target: { accountId }, actor: ctx.actor(), idempotencyKey });
+    return ctx.services.paymentSupport.diagnose({
+      target: { accountId },
+      actor: ctx.actor(),
+      idempotencyKey: callerKey(idempotencyKey),
+    });
   }
 
   @Authorized('support', 'admin')
