@@ -84,6 +84,11 @@ export class AccountRepository {
     return this.accounts(db).updateOne({ _id: id }, { $set: { status, updatedAt: now } });
   }
 
+  /** Adds to (or, negative, pays off) what the account still owes from clawbacks. */
+  owe(id: string, delta: number, now: Date, db?: Db): Promise<AccountDoc | null> {
+    return this.accounts(db).updateOne({ _id: id }, { $inc: { clawbackOwed: delta }, $set: { updatedAt: now } });
+  }
+
   /**
    * Moves balance and reserved, conditional on the values just read: a concurrent change makes
    * this match nothing (null; memory) or raise a write conflict the transaction retries (MongoDB).
