@@ -11,7 +11,7 @@ import { contextFactory, type GraphqlContext } from './context.js';
 import { errorLoggingPlugin } from './error-logging.plugin.js';
 import { formatGraphqlError } from './error-map.js';
 import { graphqlRoute } from './graphql.route.js';
-import { createQueryGuard, MAX_TOKENS } from './limits.js';
+import { MAX_TOKENS, queryLimitsRule } from './limits.js';
 import { mutationRateLimitPlugin } from './rate-limit.plugin.js';
 import { buildGraphqlSchema } from './schema.js';
 
@@ -42,6 +42,13 @@ export async function createGraphqlApi(deps: GraphqlApiDeps): Promise<GraphqlApi
     csrfPrevention: true,
     stopOnTerminationSignals: false,
     parseOptions: { maxTokens: MAX_TOKENS },
+    validationRules: [
+      queryLimitsRule({
+        maxDepth: config.GRAPHQL_DEPTH_LIMIT,
+        maxAliases: config.GRAPHQL_MAX_ALIASES,
+        maxCost: config.GRAPHQL_MAX_COST,
+      }),
+    ],
     formatError: (formatted, error) => formatGraphqlError(formatted, error, { development }),
     logger: {
       debug: (m) => logger.debug({}, String(m)),
@@ -75,11 +82,6 @@ export async function createGraphqlApi(deps: GraphqlApiDeps): Promise<GraphqlApi
       server,
       createContext,
       bodyLimit: config.HTTP_BODY_LIMIT,
-      guard: createQueryGuard(schema, {
-        maxDepth: config.GRAPHQL_DEPTH_LIMIT,
-        maxAliases: config.GRAPHQL_MAX_ALIASES,
-        maxCost: config.GRAPHQL_MAX_COST,
-      }),
     }),
     stop: () => server.stop(),
   };
