@@ -66,7 +66,7 @@ export function buildServices(deps: ServiceDeps): Services {
     deps.alerts ?? createAlertSink(config, logger, { extra: channel ? [channel] : [], results: deps.alertResults });
   const provider = deps.paymentProvider !== undefined ? deps.paymentProvider : stripeProvider(config);
   const effects = new PurchaseEffectsService({ store, clock, ledger });
-  const clawbacks = new ClawbackService({ clock, ledger });
+  const clawbacks = new ClawbackService({ store, clock, ledger });
   const stripeEvents = new StripeEventsService({ store, clock, effects, clawbacks, alerts, logger, provider });
   const support = new SupportService({ store, clock, accounts, ledger, confirmAbove: config.SUPPORT_CONFIRM_ABOVE });
   const backups = new BackupService({

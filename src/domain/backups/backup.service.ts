@@ -1,3 +1,4 @@
+import { AuditRepository } from '../audit/audit.repository.js';
 import { DomainError, notFound } from '../errors.js';
 import type { BackupEntry, BackupRepository } from '../ports/backup-repository.port.js';
 import { backupSourceOf, type BackupSource } from '../ports/backup-source.port.js';
@@ -45,12 +46,13 @@ export interface BackupServiceOptions {
 const SYSTEM_ACTOR: Actor = { type: 'system', id: 'backups' };
 
 /**
- * Backups of the whole database (DESIGN.md "Operations"): consistent, streamed, verifiable, restorable
+ * Backups of the whole database (README.md, "Backups"): consistent, streamed, verifiable, restorable
  * without ever leaving a half-restored database, and pruned without losing the last good one.
  */
 export class BackupService {
   private readonly o: Required<Omit<BackupServiceOptions, 'logger'>> & Pick<BackupServiceOptions, 'logger'>;
   private readonly source: BackupSource;
+  private readonly audit: AuditRepository;
 
   constructor(options: BackupServiceOptions) {
     this.o = {
@@ -60,6 +62,7 @@ export class BackupService {
       batchSize: options.batchSize ?? 1000,
     };
     this.source = backupSourceOf(options.store);
+    this.audit = new AuditRepository(options);
   }
 
   get retention(): number {
@@ -235,13 +238,11 @@ export class BackupService {
     const restoredAt = this.o.clock.now();
     const collections = manifest.collections.map((c) => ({ name: c.name, count: c.count }));
     const documents = collections.reduce((n, c) => n + c.count, 0);
-    await this.o.store.collection('auditLog').insertOne({
-      _id: this.o.store.newId(),
+    await this.audit.record({
       actor: input.actor ?? SYSTEM_ACTOR,
       action: 'backup.restore',
       target: { type: 'backup', id: manifest.name },
       details: { drop: input.drop, documents, collections: collections.map((c) => c.name) },
-      createdAt: restoredAt,
     });
     this.o.logger?.warn({ backup: manifest.name, drop: input.drop, documents }, 'backup restored');
     return { name: manifest.name, drop: input.drop, restoredAt, collections, documents };

@@ -1,7 +1,8 @@
-import { DuplicateKeyError, badInput } from '../errors.js';
+import { badInput } from '../errors.js';
 import type { JobRunDoc } from '../ports/documents.js';
 import type { AlertSink, Clock, Logger } from '../ports/runtime.port.js';
 import type { Store } from '../ports/store.port.js';
+import { JobRepository } from './job.repository.js';
 import { toJobRun, type JobRun, type JobWork, type ListRunsInput, type RunOptions } from './job.types.js';
 
 export interface JobServiceOptions {
@@ -36,6 +37,7 @@ export class JobService {
   private readonly leaseMs: number;
   private readonly renewEveryMs: number;
   private readonly running = new Set<string>();
+  private readonly repo: JobRepository;
 
   constructor(options: JobServiceOptions) {
     this.store = options.store;
@@ -45,6 +47,7 @@ export class JobService {
     this.holder = options.holder;
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
     this.renewEveryMs = options.renewEveryMs ?? Math.floor(this.leaseMs / 3);
+    this.repo = new JobRepository(options);
   }
 
   async run(job: string, work: JobWork, options: RunOptions = {}): Promise<JobRun> {
@@ -69,20 +72,20 @@ export class JobService {
   async listRuns(input: ListRunsInput = {}): Promise<JobRun[]> {
     const first = input.first ?? 20;
     if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput('first: must be between 1 and 100');
-    const filter = input.job ? { job: input.job } : {};
-    const docs = await this.store
-      .collection('jobRuns')
-      .find(filter, { sort: { startedAt: -1, _id: -1 }, limit: first });
-    return docs.map(toJobRun);
+    return (await this.repo.listRuns(input.job, first)).map(toJobRun);
+  }
+
+  async getRun(id: string): Promise<JobRun | null> {
+    const doc = await this.repo.run(id);
+    return doc && toJobRun(doc);
   }
 
   private async execute(job: string, work: JobWork, startedAt: Date): Promise<JobRun> {
-    const runs = this.store.collection('jobRuns');
     const run: JobRunDoc = { _id: this.store.newId(), job, holder: this.holder, startedAt, outcome: 'running' };
     const renewal = setInterval(() => void this.renew(job), this.renewEveryMs);
     renewal.unref();
     try {
-      await runs.insertOne(run);
+      await this.repo.insertRun(run);
       const result = (await work()) ?? {};
       run.outcome = result.problem ? 'failed' : 'succeeded';
       if (result.problem) run.error = result.problem;
@@ -96,9 +99,8 @@ export class JobService {
     }
     const finishedAt = this.clock.now();
     Object.assign(run, { finishedAt, durationMs: finishedAt.getTime() - startedAt.getTime() });
-    const { _id, ...finished } = run;
-    await runs
-      .updateOne({ _id }, { $set: finished })
+    await this.repo
+      .finishRun(run)
       .catch((e: unknown) => this.logger.error({ err: e, job }, 'could not record the job run'));
     const log = { job, runId: run._id, outcome: run.outcome, durationMs: run.durationMs, summary: run.summary };
     if (run.outcome === 'failed') {
@@ -142,32 +144,18 @@ export class JobService {
 
   /** Recording a run that did nothing is best effort: the log line above already tells. */
   private async record(run: JobRunDoc): Promise<void> {
-    await this.store
-      .collection('jobRuns')
-      .insertOne(run)
+    await this.repo
+      .insertRun(run)
       .catch((e: unknown) => this.logger.warn({ err: e, job: run.job }, 'could not record the job run'));
   }
 
   private async acquire(job: string, slot: Date, now: Date): Promise<Acquired> {
-    const locks = this.store.collection('jobLocks');
-    try {
-      await locks.updateOne(
-        {
-          _id: job,
-          expiresAt: { $lte: now },
-          $or: [{ lastSlot: { $exists: false } }, { lastSlot: { $lt: slot } }],
-        },
-        { $set: { holder: this.holder, acquiredAt: now, expiresAt: this.expiry(), lastSlot: slot } },
-        { upsert: true },
-      );
+    if (await this.repo.takeLease(job, { holder: this.holder, now, expiresAt: this.expiry(), slot }))
       return { acquired: true };
-    } catch (error) {
-      if (!(error instanceof DuplicateKeyError)) throw error;
-      const lock = await locks.findOne({ _id: job });
-      if (lock && lock.expiresAt > now)
-        return { acquired: false, reason: `lease held by ${lock.holder} until ${lock.expiresAt.toISOString()}` };
-      return { acquired: false, reason: `slot ${slot.toISOString()} already ran` };
-    }
+    const lock = await this.repo.lease(job);
+    if (lock && lock.expiresAt > now)
+      return { acquired: false, reason: `lease held by ${lock.holder} until ${lock.expiresAt.toISOString()}` };
+    return { acquired: false, reason: `slot ${slot.toISOString()} already ran` };
   }
 
   private expiry(): Date {
@@ -176,9 +164,7 @@ export class JobService {
 
   private async renew(job: string): Promise<void> {
     try {
-      const kept = await this.store
-        .collection('jobLocks')
-        .updateOne({ _id: job, holder: this.holder }, { $set: { expiresAt: this.expiry() } });
+      const kept = await this.repo.extendLease(job, this.holder, this.expiry());
       if (!kept) this.logger.warn({ job, holder: this.holder }, 'job lease lost while running');
     } catch (error) {
       this.logger.warn({ err: error, job }, 'could not renew the job lease');
@@ -186,9 +172,8 @@ export class JobService {
   }
 
   private async release(job: string): Promise<void> {
-    await this.store
-      .collection('jobLocks')
-      .updateOne({ _id: job, holder: this.holder }, { $set: { expiresAt: this.clock.now() } })
+    await this.repo
+      .extendLease(job, this.holder, this.clock.now())
       .catch((e: unknown) => this.logger.warn({ err: e, job }, 'could not release the job lease; it will expire'));
   }
 

@@ -1,7 +1,7 @@
 import type { CollectionName } from './documents.js';
 import type { IndexSpec } from './store.port.js';
 
-/** The indexes of DESIGN.md's data model; both adapters create and enforce exactly these. */
+/** The indexes of every collection; both adapters create and enforce exactly these. */
 export const INDEXES: Record<CollectionName, readonly IndexSpec[]> = {
   accounts: [
     { name: 'email_unique', keys: { email: 1 }, unique: true },
@@ -39,6 +39,7 @@ export const INDEXES: Record<CollectionName, readonly IndexSpec[]> = {
     { name: 'requestKey_unique', keys: { requestKey: 1 }, unique: true },
     { name: 'status_expires', keys: { status: 1, expiresAt: 1 } },
   ],
+  idempotencyKeys: [{ name: 'scope_key_unique', keys: { scope: 1, key: 1 }, unique: true }],
 };
 
 export const COLLECTION_NAMES = Object.keys(INDEXES) as CollectionName[];
