@@ -3,9 +3,11 @@
  * in their own processes — a bare Apollo Server 5 (the baseline, same run) and the service as
  * production starts it (`node dist/main.js`, memory engine unless MONGODB_URI is set).
  *
- *   npx tsx bench/http.bench.ts [--seconds=8] [--profile]
+ *   npx tsx bench/http.bench.ts [--seconds=8] [--profile] [--legs=JWT,webhook]
  *
- * `--profile` writes the service's V8 CPU profile and prints its top frames (bench/lib/profile.ts).
+ * `--profile` writes the service's V8 CPU profile and prints its top frames over the whole run and
+ * for each leg (bench/lib/profile.ts). `--legs=` runs only the legs whose name contains one of the
+ * comma-separated words (the baseline always runs).
  * Checks, and fails on: the final balance after the spends, no webhook granted twice, fragment
  * bombs refused.
  */
@@ -16,24 +18,38 @@ import autocannon from 'autocannon';
 import { signDevToken } from '../src/graphql/auth/jwt.signer.js';
 import { bombQuery, spendLeg, webhookLeg, type Leg } from './lib/http-legs.js';
 import { startBareApollo, startService, type ServerProcess } from './lib/processes.js';
-import { topFrames } from './lib/profile.js';
+import { nowUs, readProfile, topFrames, type ProfileWindow } from './lib/profile.js';
 import { emit, type Row } from './lib/rows.js';
 
 const CONNECTIONS = 64;
 const SECONDS = Number(process.argv.find((a) => a.startsWith('--seconds='))?.split('=')[1] ?? 8);
 const PROFILE = process.argv.includes('--profile');
+const LEGS = process.argv
+  .find((a) => a.startsWith('--legs='))
+  ?.slice('--legs='.length)
+  .split(',')
+  .filter(Boolean);
 const SECRET = 'bench-only-hs256-secret-0123456789abcdef';
 const WEBHOOK_SECRET = 'whsec_bench_secret';
 const BASELINE = 'bare Apollo { __typename }';
 
+/** Server CPU per request of each leg: unlike the rate, it barely moves with other load on the machine. */
+const cpuPerRequest: string[] = [];
+
 async function run(server: ServerProcess, leg: Leg): Promise<Omit<Row, 'baseline' | 'ratio'>> {
   server.resetPeak();
+  const cpuBefore = server.cpuUs();
   const r = await autocannon({
     url: `${server.url}${leg.path}`,
     connections: CONNECTIONS,
     duration: SECONDS,
     ...leg.options,
   });
+  const cpuAfter = server.cpuUs();
+  if (cpuBefore !== null && cpuAfter !== null && r.requests.total > 0) {
+    const us = Math.round((cpuAfter - cpuBefore) / r.requests.total);
+    cpuPerRequest.push(`${String(us).padStart(6)} µs  ${leg.name}`);
+  }
   await leg.check?.();
   if (leg.expectStatus === 200 && r.non2xx + r.errors > 0)
     throw new Error(`${leg.name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
@@ -74,6 +90,7 @@ async function main(): Promise<void> {
     PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
   );
   const rows: Row[] = [];
+  const windows: Array<{ leg: string } & ProfileWindow> = [];
   try {
     const sign = (subject: string, roles: Array<'user' | 'support' | 'service'>, email?: string) =>
       signDevToken({ secret: SECRET, subject, email, roles, ttl: '1h' });
@@ -113,7 +130,10 @@ async function main(): Promise<void> {
       },
     ];
     for (const leg of legs) {
+      if (LEGS && !LEGS.some((word) => leg.name.includes(word))) continue;
+      const startUs = nowUs();
       const row = await run(service, leg);
+      windows.push({ leg: leg.name, startUs, endUs: nowUs() });
       rows.push({ ...row, baseline: BASELINE, ratio: row.rate / baseline.rate });
     }
   } finally {
@@ -121,12 +141,18 @@ async function main(): Promise<void> {
     await bare.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+  console.log(`\nserver CPU per request (user + system):\n${cpuPerRequest.map((l) => `  ${l}`).join('\n')}`);
   emit(rows);
   if (PROFILE) {
     const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
     if (file) {
-      console.log(`\nservice CPU profile: ${join(profileDir, file)}\ntop frames (self time):`);
-      for (const line of topFrames(join(profileDir, file), 25)) console.log(`  ${line}`);
+      const profile = readProfile(join(profileDir, file));
+      console.log(`\nservice CPU profile: ${join(profileDir, file)}\ntop frames (self time), whole run:`);
+      for (const line of topFrames(profile, 25)) console.log(`  ${line}`);
+      for (const w of windows) {
+        console.log(`top frames (self time), ${w.leg}:`);
+        for (const line of topFrames(profile, 12, w)) console.log(`  ${line}`);
+      }
     }
   }
 }
