@@ -23,6 +23,8 @@ import { emit, type Row } from './lib/rows.js';
 
 const CONNECTIONS = 64;
 const SECONDS = Number(process.argv.find((a) => a.startsWith('--seconds='))?.split('=')[1] ?? 8);
+/** Unmeasured load before each leg, so that every leg (the baseline's too) is measured with warm JIT code. */
+const WARMUP_SECONDS = Number(process.argv.find((a) => a.startsWith('--warmup='))?.split('=')[1] ?? 1);
 const PROFILE = process.argv.includes('--profile');
 const LEGS = process.argv
   .find((a) => a.startsWith('--legs='))
@@ -37,14 +39,12 @@ const BASELINE = 'bare Apollo { __typename }';
 const cpuPerRequest: string[] = [];
 
 async function run(server: ServerProcess, leg: Leg): Promise<Omit<Row, 'baseline' | 'ratio'>> {
+  const load = (duration: number) =>
+    autocannon({ url: `${server.url}${leg.path}`, connections: CONNECTIONS, duration, ...leg.options });
+  if (WARMUP_SECONDS > 0) await load(WARMUP_SECONDS);
   server.resetPeak();
   const cpuBefore = server.cpuUs();
-  const r = await autocannon({
-    url: `${server.url}${leg.path}`,
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    ...leg.options,
-  });
+  const r = await load(SECONDS);
   const cpuAfter = server.cpuUs();
   if (cpuBefore !== null && cpuAfter !== null && r.requests.total > 0) {
     const us = Math.round((cpuAfter - cpuBefore) / r.requests.total);
@@ -59,6 +59,21 @@ async function run(server: ServerProcess, leg: Leg): Promise<Omit<Row, 'baseline
     p50Ms: r.latency.p50,
     p99Ms: r.latency.p99,
     peakRssMb: server.peakRssMb(),
+  };
+}
+
+/** The baseline row: the mean of its runs. */
+function meanOf(runs: Array<Omit<Row, 'baseline' | 'ratio'>>): Row {
+  const mean = (pick: (r: Omit<Row, 'baseline' | 'ratio'>) => number | null) =>
+    runs.reduce((sum, r) => sum + (pick(r) ?? 0), 0) / runs.length;
+  return {
+    operation: runs[0]?.operation ?? BASELINE,
+    rate: mean((r) => r.rate),
+    p50Ms: mean((r) => r.p50Ms),
+    p99Ms: mean((r) => r.p99Ms),
+    peakRssMb: Math.max(...runs.map((r) => r.peakRssMb ?? 0)),
+    baseline: null,
+    ratio: null,
   };
 }
 
@@ -102,13 +117,16 @@ async function main(): Promise<void> {
       userToken,
       webhookSecret: WEBHOOK_SECRET,
     };
-    const baseline = await run(bare, {
+    const baselineLeg: Leg = {
       name: BASELINE,
       path: '/',
       expectStatus: 200,
       options: post({ query: '{ __typename }' }),
-    });
-    rows.push({ ...baseline, baseline: null, ratio: null });
+    };
+    // The baseline runs before the first leg and again after each one: a leg's ratio divides by the
+    // mean of the two baseline runs around it, so load that comes and goes on the machine during the
+    // run weighs on both sides of the ratio alike.
+    const baselines = [await run(bare, baselineLeg)];
     const gqlLeg = (name: string, expectStatus: 200 | 400, options: Partial<autocannon.Options>): Leg => ({
       name,
       path: '/graphql',
@@ -129,13 +147,20 @@ async function main(): Promise<void> {
         options: { headers: { 'apollo-require-preflight': '1', authorization: `Bearer ${userToken}` } },
       },
     ];
+    const measured: Array<Omit<Row, 'baseline' | 'ratio'>> = [];
     for (const leg of legs) {
       if (LEGS && !LEGS.some((word) => leg.name.includes(word))) continue;
       const startUs = nowUs();
-      const row = await run(service, leg);
+      measured.push(await run(service, leg));
       windows.push({ leg: leg.name, startUs, endUs: nowUs() });
-      rows.push({ ...row, baseline: BASELINE, ratio: row.rate / baseline.rate });
+      baselines.push(await run(bare, baselineLeg));
     }
+    rows.push(meanOf(baselines));
+    measured.forEach((row, i) => {
+      const around = ((baselines[i]?.rate ?? 0) + (baselines[i + 1]?.rate ?? 0)) / 2;
+      console.log(`${row.operation}: baseline around it ${Math.round(around)}/s`);
+      rows.push({ ...row, baseline: BASELINE, ratio: row.rate / around });
+    });
   } finally {
     await service.stop();
     await bare.stop();
