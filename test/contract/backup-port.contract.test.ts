@@ -40,7 +40,7 @@ const normalized = (specs: readonly IndexSpec[]) =>
     .sort((a, b) => a.name.localeCompare(b.name));
 
 for (const adapter of storeAdapters('backup port contract suite')) {
-  describe(`BackupSource (${adapter.name})`, () => {
+  describe.skipIf(adapter.skip)(`BackupSource (${adapter.name})`, () => {
     let store: BackupStore;
 
     beforeEach(async () => {

@@ -42,7 +42,7 @@ function entry(store: TestStore, over: Partial<LedgerEntryDoc> = {}): LedgerEntr
 }
 
 for (const adapter of storeAdapters('store contract suite')) {
-  describe(`Store contract (${adapter.name})`, () => {
+  describe.skipIf(adapter.skip)(`Store contract (${adapter.name})`, () => {
     let store: TestStore;
     beforeEach(async () => {
       store = await adapter.create();
