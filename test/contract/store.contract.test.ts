@@ -93,7 +93,7 @@ for (const adapter of storeAdapters('store contract suite')) {
         ]);
         const ids = (await c.find({}, { sort: { createdAt: -1, _id: 1 } })).map((d) => d._id);
         expect(ids).toEqual(['d', 'a', 'c', 'b']);
-        const page = (await c.find({}, { sort: { amount: 1 }, skip: 1, limit: 2 })).map((d) => d._id);
+        const page = (await c.find({}, { sort: { amount: 1, _id: 1 }, skip: 1, limit: 2 })).map((d) => d._id);
         expect(page).toEqual(['b', 'c']);
       });
 

@@ -271,7 +271,7 @@ export class LedgerService {
       .collection('reservations')
       .find(
         { status: 'held', 'source.type': filter.sourceType, createdAt: { $lt: filter.olderThan } },
-        { sort: { createdAt: 1 }, limit: filter.limit ?? 500 },
+        { sort: { createdAt: 1, _id: 1 }, limit: filter.limit ?? 500 },
       );
     return docs.map(toReservation);
   }

@@ -4,28 +4,17 @@ import { DuplicateKeyError } from '../../domain/errors.js';
 import type { BackupSource, RestoreStaging, SnapshotReader } from '../../domain/ports/backup-source.port.js';
 import type { CollectionName, Collections } from '../../domain/ports/documents.js';
 import { COLLECTION_NAMES, INDEXES } from '../../domain/ports/indexes.js';
-import type {
-  BaseDoc,
-  CollectionPort,
-  Filter,
-  FindOptions,
-  IndexSpec,
-  Sort,
-  Store,
-  StoreTx,
-  Update,
-} from '../../domain/ports/store.port.js';
+import type { CollectionPort, Filter, IndexSpec, Store, StoreTx } from '../../domain/ports/store.port.js';
 import { FaultInjector, type WriteOp } from '../faults.js';
 import {
-  applyUpdate,
-  cloneValue,
-  equalityFields,
-  getPath,
-  matches,
-  sortDocs,
+  NESTED_TRANSACTION,
+  StoreUsageError,
+  TransactionAbortedError,
+  WRITE_OUTSIDE_TX,
   validateFilter,
-  validateUpdate,
-} from '../query.js';
+} from '../port-rules.js';
+import { getPath, matches } from '../query.js';
+import { MemoryCollection } from './memory.collection.js';
 import { MemoryRestore, memorySnapshotReader, type FrozenTable } from './memory-backup.js';
 import { Mutex } from './mutex.js';
 import { Table, indexKey } from './table.js';
@@ -71,12 +60,15 @@ export class MemoryStore implements Store, BackupSource {
 
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     this.assertOpen();
-    if (this.active.getStore()) throw new Error('nested transaction: pass the open tx down instead');
+    if (this.active.getStore()) throw new StoreUsageError(NESTED_TRANSACTION);
     return this.mutex.run(async () => {
       const tx = new MemoryTx(this);
       try {
         const result = await this.active.run(tx, () => fn(tx));
+        const lostAck = this.faults.takeCommitFault();
+        if (lostAck && !lostAck.applied) throw lostAck.error();
         tx.commit();
+        if (lostAck) throw lostAck.error();
         return result;
       } finally {
         tx.finish();
@@ -86,7 +78,7 @@ export class MemoryStore implements Store, BackupSource {
 
   /** Used by single writes outside a transaction: they take the same lock. */
   async autoCommit<T>(fn: (tx: MemoryTx) => Promise<T>): Promise<T> {
-    if (this.active.getStore()) throw new Error('store.collection() write inside a transaction: use tx.collection()');
+    if (this.active.getStore()) throw new StoreUsageError(WRITE_OUTSIDE_TX);
     return this.transaction((tx) => fn(tx as MemoryTx));
   }
 
@@ -130,6 +122,7 @@ export class MemoryTx implements StoreTx {
   private readonly writes = new Map<string, Map<string, Doc | null>>();
   private readonly uniq = new Map<string, Map<string, string>>();
   private state: 'open' | 'aborted' | 'done' = 'open';
+  private abortCause: unknown;
 
   constructor(private readonly store: MemoryStore) {}
 
@@ -138,8 +131,8 @@ export class MemoryTx implements StoreTx {
   }
 
   assertUsable(): void {
-    if (this.state === 'aborted') throw new Error('transaction aborted by an earlier write error');
-    if (this.state === 'done') throw new Error('transaction already finished');
+    if (this.state === 'aborted') throw new TransactionAbortedError(this.abortCause);
+    if (this.state === 'done') throw new StoreUsageError('transaction already finished');
   }
 
   /** Current version of every candidate document, as this transaction sees it. */
@@ -189,9 +182,12 @@ export class MemoryTx implements StoreTx {
     overlay.set(id, doc);
   }
 
-  /** A write error aborts the whole transaction, as on MongoDB. */
-  abortWith(error: Error): Error {
-    this.state = 'aborted';
+  /** A failed operation aborts the whole transaction, as on MongoDB. */
+  abortWith<E>(error: E): E {
+    if (this.state === 'open') {
+      this.state = 'aborted';
+      this.abortCause = error;
+    }
     return error;
   }
 
@@ -215,116 +211,5 @@ export class MemoryTx implements StoreTx {
 
   finish(): void {
     this.state = 'done';
-  }
-}
-
-class MemoryCollection<T extends BaseDoc> implements CollectionPort<T> {
-  constructor(
-    private readonly store: MemoryStore,
-    private readonly name: string,
-    private readonly tx: MemoryTx | null,
-  ) {}
-
-  /** Reads: inside a transaction through its overlay, outside it straight from committed data. */
-  private read(filter: Filter): Doc[] {
-    validateFilter(filter);
-    if (this.tx) {
-      this.tx.assertUsable();
-      return [...this.tx.view(this.name, filter)];
-    }
-    const table = this.store.table(this.name);
-    const out: Doc[] = [];
-    for (const id of table.candidates(filter)) {
-      const doc = table.docs.get(id);
-      if (doc && matches(doc, filter)) out.push(doc);
-    }
-    return out;
-  }
-
-  private writeTx<R>(fn: (tx: MemoryTx) => R): Promise<R> {
-    if (this.tx) return Promise.resolve().then(() => fn(this.tx as MemoryTx));
-    return this.store.autoCommit(async (tx) => fn(tx));
-  }
-
-  async insertOne(doc: T): Promise<void> {
-    await this.insertMany([doc]);
-  }
-
-  async insertMany(docs: readonly T[]): Promise<void> {
-    await this.writeTx((tx) => {
-      for (const d of docs) {
-        const doc = cloneValue(d) as unknown as Doc;
-        if (typeof doc._id !== 'string' || doc._id === '') throw new Error('insert needs a string _id');
-        if (tx.current(this.name, doc._id))
-          throw tx.abortWith(new DuplicateKeyError(this.name, '_id_', { _id: doc._id }));
-        tx.write(this.name, doc._id, doc, 'insert');
-      }
-    });
-  }
-
-  async findOne(filter: Filter, options: { sort?: Sort } = {}): Promise<T | null> {
-    const [first] = await this.find(filter, { ...options, limit: 1 });
-    return first ?? null;
-  }
-
-  async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
-    let docs = this.read(filter);
-    docs = sortDocs(docs, options.sort);
-    const start = options.skip ?? 0;
-    const end = options.limit ? start + options.limit : undefined;
-    return docs.slice(start, end).map((d) => cloneValue(d) as unknown as T);
-  }
-
-  async count(filter: Filter = {}): Promise<number> {
-    return this.read(filter).length;
-  }
-
-  async updateOne(filter: Filter, update: Update, options: { upsert?: boolean } = {}): Promise<T | null> {
-    validateUpdate(update);
-    return this.writeTx((tx) => {
-      const [target] = [...tx.view(this.name, filter)];
-      if (target) {
-        const next = applyUpdate(target, update, false) as Doc;
-        next._id = target._id;
-        tx.write(this.name, target._id, next, 'update');
-        return cloneValue(next) as unknown as T;
-      }
-      if (!options.upsert) return null;
-      const base = { ...equalityFields(filter) } as Doc;
-      const created = applyUpdate(base, update, true) as Doc;
-      if (typeof created._id !== 'string') created._id = this.store.newId();
-      // As on MongoDB: an upsert whose filter missed an existing _id must not replace that document.
-      if (tx.current(this.name, created._id))
-        throw tx.abortWith(new DuplicateKeyError(this.name, '_id_', { _id: created._id }));
-      tx.write(this.name, created._id, created, 'insert');
-      return cloneValue(created) as unknown as T;
-    });
-  }
-
-  async deleteOne(filter: Filter): Promise<boolean> {
-    return this.writeTx((tx) => {
-      const [target] = [...tx.view(this.name, filter)];
-      if (!target) return false;
-      tx.write(this.name, target._id, null, 'delete');
-      return true;
-    });
-  }
-
-  async deleteMany(filter: Filter): Promise<number> {
-    return this.writeTx((tx) => {
-      const targets = [...tx.view(this.name, filter)];
-      for (const t of targets) tx.write(this.name, t._id, null, 'delete');
-      return targets.length;
-    });
-  }
-
-  async sumBy(groupField: string, valueField: string, filter: Filter = {}): Promise<Map<string, number>> {
-    const out = new Map<string, number>();
-    for (const doc of this.read(filter)) {
-      const key = String(getPath(doc, groupField));
-      const v = getPath(doc, valueField);
-      out.set(key, (out.get(key) ?? 0) + (typeof v === 'number' ? v : 0));
-    }
-    return out;
   }
 }
