@@ -40,9 +40,20 @@ export function findMongodBinary(config: Pick<Config, 'MONGOMS_SYSTEM_BINARY'>):
   return null;
 }
 
+/** The connection settings of config that every MongoDB connection of the service uses. */
+const connectionSettings = (config: Config) => ({
+  appName: config.MONGODB_APP_NAME,
+  timeoutMs: config.MONGODB_TIMEOUT_MS,
+  writeTimeoutMs: config.MONGODB_WRITE_TIMEOUT_MS,
+});
+
 export async function openStore(config: Config, logger: Logger): Promise<OpenedStore> {
   if (config.MONGODB_URI) {
-    const store = await MongoStore.connect({ uri: config.MONGODB_URI, dbName: config.MONGODB_DB_NAME });
+    const store = await MongoStore.connect({
+      uri: config.MONGODB_URI,
+      dbName: config.MONGODB_DB_NAME,
+      ...connectionSettings(config),
+    });
     logger.info({ database: store.description }, `database: MongoDB (MONGODB_URI ${redactUri(config.MONGODB_URI)})`);
     return { store, choice: 'mongodb-uri', stop: () => store.close() };
   }
@@ -56,7 +67,11 @@ export async function openStore(config: Config, logger: Logger): Promise<OpenedS
       replSet: { count: 1, storageEngine: 'wiredTiger' },
       instanceOpts: [{ dbPath, storageEngine: 'wiredTiger' }],
     });
-    const store = await MongoStore.connect({ uri: replSet.getUri(), dbName: config.MONGODB_DB_NAME ?? 'noi' });
+    const store = await MongoStore.connect({
+      uri: replSet.getUri(),
+      dbName: config.MONGODB_DB_NAME ?? 'noi',
+      ...connectionSettings(config),
+    });
     logger.info(
       { database: store.description, dbPath, binary },
       `database: embedded MongoDB replica set, data in ${dbPath}`,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DuplicateKeyError, isDomainError } from '../errors.js';
+import { DuplicateKeyError, isDomainError, TransactionOutcomeUnknownError } from '../errors.js';
 import type { Actor } from '../ports/documents.js';
 import type { Alert, AlertSink, Clock, Logger } from '../ports/runtime.port.js';
 import type { Store, StoreTx } from '../ports/store.port.js';
@@ -140,7 +140,7 @@ export class StripeEventsService {
     this.notify({
       severity: 'critical',
       title: `Stripe webhook failed: ${event.type}`,
-      body: `Event ${event.id} (${event.type}) failed on attempt ${attempts}: ${message}. Nothing was changed.`,
+      body: `Event ${event.id} (${event.type}) failed on attempt ${attempts}: ${message}. ${settled(error)}`,
       action:
         'Find the cause (logs, the account or purchase named above). Stripe retries for up to 3 days; ' +
         `after a fix, replay it at once with replayStripeEvent(eventId: "${event.id}").`,
@@ -162,3 +162,9 @@ function describe(error: unknown): string {
       : String(error);
   return text.slice(0, 1000);
 }
+
+/** What the alert may promise: a commit whose acknowledgement was lost may have been applied. */
+const settled = (error: unknown): string =>
+  error instanceof TransactionOutcomeUnknownError
+    ? "Its outcome is unknown: the change may have been committed. Stripe's redelivery settles it safely (an event takes effect at most once); check the account before changing anything by hand."
+    : 'Nothing was changed.';
