@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import type { Counter } from 'prom-client';
 import type { Logger } from '../../domain/ports/runtime.port.js';
 import type { EventStatus, StripeEventsService } from '../../domain/payments/stripe-events.service.js';
 import { toPaymentEvent } from './stripe-event.mapper.js';
@@ -9,6 +10,8 @@ export interface StripeWebhookRouteOptions {
   verifier: StripeWebhookVerifier | null;
   events: StripeEventsService;
   logger: Logger;
+  /** Deliveries by outcome (processed, duplicate, ignored, failed, rejected, unconfigured). */
+  outcomes?: Counter<'outcome'>;
 }
 
 /** 2xx tells Stripe to stop; 500 makes it retry (with backoff, for up to 3 days). */
@@ -19,21 +22,24 @@ const HTTP_STATUS: Record<EventStatus, number> = { processed: 200, duplicate: 20
  * call. A delivery that fails verification is answered 400 and leaves nothing behind.
  */
 export function mountStripeWebhook(options: StripeWebhookRouteOptions): (app: Express) => void {
-  const { verifier, events, logger } = options;
+  const { verifier, events, logger, outcomes } = options;
   return (app) => {
     app.post('/webhooks/stripe', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
       if (!verifier) {
         logger.error({ reqId: req.id }, 'Stripe webhook received but STRIPE_WEBHOOK_SECRET is not set');
+        outcomes?.inc({ outcome: 'unconfigured' });
         res.status(503).json({ error: 'webhook endpoint not configured' });
         return;
       }
       const verified = verifier.verify(req.body, req.header('stripe-signature'));
       if (!verified.ok) {
         logger.warn({ reqId: req.id, reason: verified.reason }, 'Stripe webhook rejected');
+        outcomes?.inc({ outcome: 'rejected' });
         res.status(400).json({ error: verified.reason });
         return;
       }
       const result = await events.handle(toPaymentEvent(verified.event));
+      outcomes?.inc({ outcome: result.status });
       res.status(HTTP_STATUS[result.status]).json({
         received: result.status !== 'failed',
         eventId: result.eventId,
