@@ -71,7 +71,7 @@ export function createMetrics(): Metrics {
  */
 export function watchBackups(metrics: Metrics, store: Store): void {
   const last = () =>
-    store.collection('jobRuns').findOne({ job: 'backup', outcome: 'succeeded' }, { sort: { startedAt: -1 } });
+    store.collection('jobRuns').findOne({ job: 'backup', outcome: 'succeeded' }, { sort: { startedAt: -1, _id: -1 } });
   new Gauge({
     name: 'backup_last_success_timestamp_seconds',
     help: 'When the last successful backup started (0: none yet)',
