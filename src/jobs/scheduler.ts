@@ -70,6 +70,6 @@ export class Scheduler {
 
   private fire(job: JobDefinition, ctx: TaskContext): Promise<JobRun> {
     const slot = ctx.execution?.reason === 'scheduled' ? ctx.date : undefined;
-    return this.options.runner.run(job.name, job.run, { slot });
+    return this.options.runner.run(job.name, job.run, { slot, duringMaintenance: job.duringMaintenance });
   }
 }

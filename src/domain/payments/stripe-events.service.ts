@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DuplicateKeyError, isDomainError } from '../errors.js';
+import { isMaintenanceError } from '../maintenance/maintenance.service.js';
 import type { Actor } from '../ports/documents.js';
 import type { Alert, AlertSink, Clock, Logger } from '../ports/runtime.port.js';
 import type { Store, StoreTx } from '../ports/store.port.js';
@@ -56,6 +57,8 @@ export class StripeEventsService {
       for (const alert of r.alerts) this.notify(alert);
       return { ...base, status: r.status, outcome: r.outcome, ledgerEntryId: r.ledgerEntryId };
     } catch (error) {
+      // Maintenance refused the write: nothing happened and nothing is recorded; the sender retries.
+      if (isMaintenanceError(error)) throw error;
       return { ...base, status: 'failed', outcome: 'failed', error: await this.recordFailure(event, error) };
     }
   }

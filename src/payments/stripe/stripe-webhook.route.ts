@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import { isMaintenanceError } from '../../domain/maintenance/maintenance.service.js';
 import type { Logger } from '../../domain/ports/runtime.port.js';
 import type { EventStatus, StripeEventsService } from '../../domain/payments/stripe-events.service.js';
 import { toPaymentEvent } from './stripe-event.mapper.js';
@@ -33,7 +34,16 @@ export function mountStripeWebhook(options: StripeWebhookRouteOptions): (app: Ex
         res.status(400).json({ error: verified.reason });
         return;
       }
-      const result = await events.handle(toPaymentEvent(verified.event));
+      let result: Awaited<ReturnType<StripeEventsService['handle']>>;
+      try {
+        result = await events.handle(toPaymentEvent(verified.event));
+      } catch (error) {
+        if (!isMaintenanceError(error)) throw error;
+        // Maintenance (a restore): nothing was recorded; 503 makes Stripe deliver the event again later.
+        logger.warn({ reqId: req.id, eventId: verified.event.id }, 'Stripe webhook refused: maintenance');
+        res.status(503).set('retry-after', '60').json({ received: false, error: error.message });
+        return;
+      }
       res.status(HTTP_STATUS[result.status]).json({
         received: result.status !== 'failed',
         eventId: result.eventId,

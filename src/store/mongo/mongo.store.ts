@@ -2,7 +2,13 @@ import { ObjectId } from 'bson';
 import mongoose, { type Connection } from 'mongoose';
 import type { ClientSession, Collection, Document } from 'mongodb';
 import { DuplicateKeyError } from '../../domain/errors.js';
-import type { BackupSource, RestoreStaging, SnapshotReader } from '../../domain/ports/backup-source.port.js';
+import type {
+  BackupSource,
+  DrainReport,
+  RawDocument,
+  RestoreStaging,
+  SnapshotReader,
+} from '../../domain/ports/backup-source.port.js';
 import type { CollectionName, Collections } from '../../domain/ports/documents.js';
 import type {
   BaseDoc,
@@ -15,7 +21,8 @@ import type {
   Update,
 } from '../../domain/ports/store.port.js';
 import { FaultInjector, type WriteOp } from '../faults.js';
-import { MongoRestore, readMongoSnapshot } from './mongo-backup.js';
+import { drainMongoTransactions, readMongoSnapshot } from './mongo-backup.js';
+import { MongoRestore, mergeMongoDocuments } from './mongo-restore.js';
 import { ensureCollectionsAndIndexes, registerModels } from './mongo.models.js';
 import { runTransaction } from './transaction.js';
 
@@ -109,8 +116,19 @@ export class MongoStore implements Store, BackupSource {
   }
 
   async beginRestore(): Promise<RestoreStaging> {
-    await MongoRestore.dropStale(this.conn.db!);
-    return new MongoRestore(this.conn.db!);
+    return MongoRestore.begin(this.conn.db!);
+  }
+
+  async resumeRestore(token: string): Promise<RestoreStaging> {
+    return MongoRestore.resume(this.conn.db!, token);
+  }
+
+  mergeDocuments(collection: string, docs: readonly RawDocument[]): Promise<number> {
+    return mergeMongoDocuments(this.conn.db!, collection, docs);
+  }
+
+  drainTransactions(since: Date, signal?: AbortSignal): Promise<DrainReport> {
+    return drainMongoTransactions(this.conn.getClient(), this.conn.db!, since, signal);
   }
 
   async ping(): Promise<void> {
