@@ -211,6 +211,7 @@ export class BackupService {
    * Run at start-up; a live restore elsewhere holds the lease, and then this does nothing.
    */
   async recoverInterruptedRestore(): Promise<RecoveryReport> {
+    if (!(await this.restores.needsRecovery())) return { action: 'none', detail: 'no interrupted restore' };
     return this.o.lease
       .exclusive(BACKUP_LEASE, () => this.restores.recover(), {
         run: 'restore-recovery',

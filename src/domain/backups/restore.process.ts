@@ -87,6 +87,12 @@ export class RestoreProcess {
     return summarize(manifest, input.drop, this.d.clock.now());
   }
 
+  /** Cheap reads: is there an interrupted restore (or its maintenance) to deal with? */
+  async needsRecovery(): Promise<boolean> {
+    if (await this.d.journal.open()) return true;
+    return (await this.d.maintenance.current())?.reason.startsWith(REASON_PREFIX) ?? false;
+  }
+
   /**
    * Finishes or undoes a restore the journal shows as interrupted (the process died, or the swap
    * failed twice). Run under the backup lease, at start-up and before each backup.
