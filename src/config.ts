@@ -1,3 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 
 /**
@@ -14,6 +18,27 @@ const list = z.string().transform((s) =>
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const optionalUrl = z.url().optional();
 const port = z.coerce.number().int().min(0).max(65535);
+const SPAN_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+/** A time span in seconds: `3600`, `90m`, `24h`, `7d`. */
+const span = z
+  .string()
+  .regex(/^\d+\s*[smhd]?$/, 'a number of seconds or a span like 90m, 24h, 7d')
+  .transform((v) => parseInt(v, 10) * (SPAN_UNITS[v.trim().slice(-1)] ?? 1))
+  .pipe(z.number().int().min(60, 'at least one minute'));
+const origins = list.pipe(
+  z.array(
+    z
+      .string()
+      .regex(
+        /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/,
+        'each origin must be scheme://host[:port]: no path, no wildcard',
+      ),
+  ),
+);
+
+/** The folder holding package.json (this file is src/config.ts or dist/config.js). */
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DEV_CORS_ORIGINS = ['http://localhost:3000', 'http://localhost:5173'];
 
 export const creditPackageSchema = z.object({
   id: z.string().regex(/^[a-z0-9_-]{1,40}$/),
@@ -50,14 +75,20 @@ const packages = z
 
 export const ROLES = ['api', 'bot', 'jobs'] as const;
 
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
 const schema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  // No default here: unset means production unless the launcher asks otherwise (see loadConfig).
+  NODE_ENV: z.enum(NODE_ENVS).optional(),
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: port.default(4000),
   PROCESS_ROLES: list.pipe(z.array(z.enum(ROLES)).min(1)).default(['api', 'bot', 'jobs']),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().min(1).default('./data'),
   PUBLIC_URL: optionalUrl,
+  CORS_ORIGINS: origins.optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 
   MONGODB_URI: z
     .string()
@@ -69,11 +100,14 @@ const schema = z.object({
     .optional(),
   MONGOMS_SYSTEM_BINARY: z.string().min(1).optional(),
   EMBEDDED_MONGO: z.enum(['auto', 'off']).default('auto'),
+  EMBEDDED_MONGO_PORT: z.coerce.number().int().min(1).max(65535).default(27117),
 
   AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   AUTH_JWKS_URL: optionalUrl,
   AUTH_JWT_ISSUER: z.string().min(1).optional(),
   AUTH_JWT_AUDIENCE: z.string().min(1).optional(),
+  AUTH_ROLES_CLAIM: z.string().min(1).max(200).default('roles'),
+  AUTH_MAX_TOKEN_AGE: span.default(86_400),
 
   CREDIT_PACKAGES: packages.optional(),
   GRAPHQL_DEPTH_LIMIT: z.coerce.number().int().min(2).max(50).default(8),
@@ -129,8 +163,50 @@ const schema = z.object({
   ANALYSIS_COST_CREDITS: z.coerce.number().int().min(1).max(1000).default(1),
 });
 
+/** Every variable the service knows (deployment files are checked against this list). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
 export type Env = z.infer<typeof schema>;
-export type Config = Env & { creditPackages: CreditPackage[]; backupDir: string };
+export type Config = Omit<Env, 'NODE_ENV' | 'CORS_ORIGINS'> & {
+  NODE_ENV: NodeEnv;
+  /** Exact origins a browser may call the API from (none = same-origin only). */
+  CORS_ORIGINS: string[];
+  creditPackages: CreditPackage[];
+  /** Absolute. */
+  backupDir: string;
+};
+
+export interface LoadOptions {
+  /**
+   * NODE_ENV when the environment does not set it. Production unless a development launcher
+   * (`npm start`, `npm run dev`, `npm run cli`) asks for development: a deploy that forgets the
+   * variable must not silently become a demo with an in-memory database.
+   */
+  defaultEnv?: NodeEnv;
+}
+
+/** `--default-env=development` (what the npm scripts pass), taken out of the arguments. */
+export function takeDefaultEnv(args: readonly string[]): { defaultEnv?: NodeEnv; rest: string[] } {
+  const flag = '--default-env=';
+  const given = args.find((a) => a.startsWith(flag))?.slice(flag.length);
+  const rest = args.filter((a) => !a.startsWith(flag));
+  if (given === undefined) return { rest };
+  if (!(NODE_ENVS as readonly string[]).includes(given))
+    throw new ConfigError([`--default-env: must be one of ${NODE_ENVS.join(', ')}`]);
+  return { defaultEnv: given as NodeEnv, rest };
+}
+
+/**
+ * The environment plus the variables of a `.env` file when there is one (Node's own parser). A
+ * variable already in the environment wins over the file, as with `node --env-file`.
+ */
+export function withEnvFile(
+  env: Record<string, string | undefined> = process.env,
+  file = resolve('.env'),
+): Record<string, string | undefined> {
+  if (!existsSync(file)) return env;
+  return { ...parseEnv(readFileSync(file, 'utf8')), ...env };
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -140,7 +216,7 @@ export class ConfigError extends Error {
 }
 
 /** Parses an environment (default: process.env). Empty strings count as unset. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+export function loadConfig(env: Record<string, string | undefined> = process.env, options: LoadOptions = {}): Config {
   const known = Object.fromEntries(
     Object.keys(schema.shape)
       .map((k) => [k, env[k]] as const)
@@ -150,18 +226,33 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success)
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`));
   const e = parsed.data;
+  const nodeEnv = e.NODE_ENV ?? options.defaultEnv ?? 'production';
+  const unsetHint = e.NODE_ENV ? '' : ' (NODE_ENV is unset, which means production; npm start sets development)';
   const problems: string[] = [];
-  if (e.NODE_ENV === 'production') {
-    if (!e.MONGODB_URI) problems.push('MONGODB_URI: required when NODE_ENV=production');
+  if (nodeEnv === 'production') {
+    if (!e.MONGODB_URI) problems.push(`MONGODB_URI: required when NODE_ENV=production${unsetHint}`);
     if (!e.AUTH_JWT_SECRET && !e.AUTH_JWKS_URL)
-      problems.push('AUTH_JWT_SECRET: set it or AUTH_JWKS_URL when NODE_ENV=production');
+      problems.push(`AUTH_JWT_SECRET: set it or AUTH_JWKS_URL when NODE_ENV=production${unsetHint}`);
+    // An identity provider signs tokens for all its applications: without these, any of them gets in.
+    if (e.AUTH_JWKS_URL && !e.AUTH_JWT_ISSUER)
+      problems.push(`AUTH_JWT_ISSUER: required with AUTH_JWKS_URL when NODE_ENV=production${unsetHint}`);
+    if (e.AUTH_JWKS_URL && !e.AUTH_JWT_AUDIENCE)
+      problems.push(`AUTH_JWT_AUDIENCE: required with AUTH_JWKS_URL when NODE_ENV=production${unsetHint}`);
   }
   if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET)
     problems.push('STRIPE_WEBHOOK_SECRET: required when STRIPE_SECRET_KEY is set');
   if (problems.length > 0) throw new ConfigError(problems);
+  // Relative paths are read from the project folder, not the working directory: starting from
+  // another folder must open the same data, never a new empty database.
+  const dataDir = absolute(e.DATA_DIR);
   return {
     ...e,
+    NODE_ENV: nodeEnv,
+    DATA_DIR: dataDir,
+    CORS_ORIGINS: e.CORS_ORIGINS ?? (nodeEnv === 'development' ? DEV_CORS_ORIGINS : []),
     creditPackages: e.CREDIT_PACKAGES ?? DEFAULT_CREDIT_PACKAGES,
-    backupDir: e.BACKUP_DIR ?? `${e.DATA_DIR}/backups`,
+    backupDir: e.BACKUP_DIR ? absolute(e.BACKUP_DIR) : resolve(dataDir, 'backups'),
   };
 }
+
+const absolute = (path: string): string => (isAbsolute(path) ? path : resolve(PROJECT_ROOT, path));

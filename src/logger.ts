@@ -1,16 +1,33 @@
-import { pino, type Logger as Pino } from 'pino';
+import { pino, type DestinationStream, type Logger as Pino } from 'pino';
 import type { Logger } from './domain/ports/runtime.port.js';
+import { maskSecrets, maskSecretsInText } from './log-redaction.js';
 
-/** JSON logs; secrets are redacted wherever they might appear in a logged object. */
-export function createLogger(level: string, name = 'noi-credits'): Pino & Logger {
-  return pino({
+/**
+ * JSON logs. Secrets are kept out two ways: redact paths for fields known to hold them (headers,
+ * config values), and `maskSecrets` over every logged object and message for secrets that ride
+ * inside URLs and error objects (see log-redaction.ts). `destination` lets tests capture the output.
+ */
+export function createLogger(level: string, name = 'noi-credits', destination?: DestinationStream): Pino & Logger {
+  const options: pino.LoggerOptions = {
     name,
     level,
+    formatters: { log: (obj) => maskSecrets(obj) as Record<string, unknown> },
+    serializers: { err: errSerializer, error: errSerializer },
+    hooks: {
+      logMethod(args, method) {
+        method.apply(
+          this,
+          args.map((a) => (typeof a === 'string' ? maskSecretsInText(a) : a)) as Parameters<typeof method>,
+        );
+      },
+    },
     redact: {
       paths: [
         'authorization',
         'headers.authorization',
-        'req.headers.authorization',
+        'headers.cookie',
+        '*.headers.authorization',
+        '*.headers.cookie',
         'req.headers["stripe-signature"]',
         '*.token',
         '*.secret',
@@ -26,5 +43,9 @@ export function createLogger(level: string, name = 'noi-credits'): Pino & Logger
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
+
+/** Errors that reach a serializer unmasked (e.g. a child logger's bindings) are masked here too. */
+const errSerializer = (value: unknown): unknown => maskSecrets(value);

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { createOpenAIClient, OpenAIStatementExtractor } from './ai/openai-statement.extractor.js';
 import { createDiscordBot, type DiscordBot } from './bot/discord-bot.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig, takeDefaultEnv, withEnvFile, type Config } from './config.js';
 import { systemClock, type Clock, type Logger } from './domain/ports/runtime.port.js';
 import type { Store } from './domain/ports/store.port.js';
 import { createGraphqlApi } from './graphql/graphql.server.js';
@@ -73,7 +73,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
     });
     const mounts = [graphql.mount, stripeWebhook];
     if (discord.httpMount) mounts.push(discord.httpMount);
-    const app = createHttpApp({ logger, store, mounts });
+    const app = createHttpApp({ logger, store, mounts, corsOrigins: config.CORS_ORIGINS });
     const server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.PORT, config.HOST, () => resolve(s));
       s.once('error', reject);
@@ -121,7 +121,7 @@ function statementExtractor(config: Config): OpenAIStatementExtractor | undefine
 async function main(): Promise<void> {
   let config: Config;
   try {
-    config = loadConfig();
+    config = loadConfig(withEnvFile(), takeDefaultEnv(process.argv.slice(2)));
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`Refusing to start: ${error.message}\n`);

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { constants, createWriteStream } from 'node:fs';
+import { lstat, mkdir, open, readdir, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { Readable, Transform, Writable, pipeline, type TransformCallback } from 'node:stream';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
@@ -62,6 +62,26 @@ async function fsyncPath(path: string): Promise<void> {
 
 const isMissing = (e: unknown): boolean => (e as { code?: string })?.code === 'ENOENT';
 
+/**
+ * Backups hold every account's email and history: only the service's user may read them. Modes are
+ * given at creation (never a chmod afterwards, so there is no moment a file is readable by others),
+ * and new files are created exclusively (`wx`), which never writes through a planted symlink.
+ */
+const DIR_MODE = 0o700;
+const FILE_MODE = 0o600;
+const NEW_FILE = { mode: FILE_MODE, flag: 'wx' } as const;
+
+/** Opens a backup file for reading without following a symlink (a link could point anywhere). */
+async function openForReading(path: string, file: string): Promise<FileHandle> {
+  try {
+    return await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ELOOP')
+      throw new BackupFileError(file, 'is a symbolic link; backups never follow links');
+    throw e;
+  }
+}
+
 /** Backups as directories under one root: `<root>/<name>/` complete, `<root>/<name>.tmp/` in progress. */
 export class FsBackupRepository implements BackupRepository {
   readonly location: string;
@@ -72,6 +92,14 @@ export class FsBackupRepository implements BackupRepository {
 
   private dir(name: string, complete = true): string {
     return join(this.location, safeName(complete ? name : `${name}${TMP}`));
+  }
+
+  /** The directory of a complete backup, refused when it is a symlink. */
+  private async realDir(name: string): Promise<string> {
+    const dir = this.dir(name);
+    const st = await lstat(dir).catch((e: unknown) => (isMissing(e) ? null : Promise.reject(e)));
+    if (st?.isSymbolicLink()) throw new BackupFileError(name, 'is a symbolic link; backups never follow links');
+    return dir;
   }
 
   async list(): Promise<BackupEntry[]> {
@@ -85,24 +113,25 @@ export class FsBackupRepository implements BackupRepository {
     const out: BackupEntry[] = [];
     for (const dirName of names) {
       if (dirName.endsWith(TMP)) out.push({ name: dirName.slice(0, -TMP.length), complete: false });
-      else if (await stat(join(this.location, dirName, MANIFEST)).catch(() => null))
+      else if ((await lstat(join(this.location, dirName, MANIFEST)).catch(() => null))?.isFile())
         out.push({ name: dirName, complete: true });
     }
     return out;
   }
 
   async begin(name: string): Promise<BackupWriter> {
-    await mkdir(this.location, { recursive: true });
-    if (await stat(this.dir(name)).catch(() => null)) throw new Error(`backup ${name} already exists`);
+    await mkdir(this.location, { recursive: true, mode: DIR_MODE });
+    if (await lstat(this.dir(name)).catch(() => null)) throw new Error(`backup ${name} already exists`);
     const tmp = this.dir(name, false);
-    await mkdir(tmp); // fails if another writer has it
+    await mkdir(tmp, { mode: DIR_MODE }); // fails if another writer has it
     return new FsBackupWriter(tmp, this.dir(name), this.location);
   }
 
   async readJson(name: string, file: string): Promise<unknown> {
     let text: string;
     try {
-      text = await readFile(join(this.dir(name), safeName(file)), 'utf8');
+      const handle = await openForReading(join(await this.realDir(name), safeName(file)), file);
+      text = await handle.readFile('utf8').finally(() => handle.close());
     } catch (e) {
       if (isMissing(e)) return null;
       throw e;
@@ -115,9 +144,9 @@ export class FsBackupRepository implements BackupRepository {
   }
 
   async writeJson(name: string, file: string, value: unknown): Promise<void> {
-    const target = join(this.dir(name), safeName(file));
+    const target = join(await this.realDir(name), safeName(file));
     const tmp = `${target}.${randomBytes(4).toString('hex')}${TMP}`;
-    await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`);
+    await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`, NEW_FILE);
     await rename(tmp, target);
   }
 
@@ -125,7 +154,8 @@ export class FsBackupRepository implements BackupRepository {
     const tap = new DigestTap();
     try {
       const sink = new Writable({ write: (_chunk, _enc, done) => done() });
-      await pipelineAsync(createReadStream(join(this.dir(name), safeName(file))), tap, sink);
+      const handle = await openForReading(join(await this.realDir(name), safeName(file)), file);
+      await pipelineAsync(handle.createReadStream(), tap, sink);
     } catch (e) {
       if (isMissing(e)) return null;
       throw e;
@@ -134,26 +164,34 @@ export class FsBackupRepository implements BackupRepository {
   }
 
   readDocuments(name: string, file: string, batchSize: number): DocumentReader {
-    const path = join(this.dir(name), safeName(file));
     const tap = new DigestTap();
     return {
       digest: () => tap.digest(),
-      [Symbol.asyncIterator]: () => readLines(path, file, tap, batchSize),
+      [Symbol.asyncIterator]: () =>
+        readLines(async () => join(await this.realDir(name), safeName(file)), file, tap, batchSize),
     };
   }
 
+  /** `rm` unlinks symlinks it meets instead of descending into them; a symlinked backup goes as a link. */
   async remove(entry: BackupEntry): Promise<void> {
     await rm(this.dir(entry.name, entry.complete), { recursive: true, force: true });
   }
 }
 
 async function* readLines(
-  path: string,
+  path: () => Promise<string>,
   file: string,
   tap: DigestTap,
   batchSize: number,
 ): AsyncGenerator<DocumentLine[]> {
-  const raw = createReadStream(path);
+  let handle: FileHandle;
+  try {
+    handle = await openForReading(await path(), file);
+  } catch (e) {
+    if (isMissing(e)) throw new BackupFileError(file, 'file is missing');
+    throw e;
+  }
+  const raw = handle.createReadStream();
   const gz = file.endsWith('.gz');
   const noop = (): void => undefined;
   const text: Readable = gz ? pipeline(raw, tap, createGunzip(), noop) : pipeline(raw, tap, noop);
@@ -211,8 +249,9 @@ class FsBackupWriter implements BackupWriter {
       }
     }
     const source = Readable.from(lines(), { objectMode: false });
-    if (file.endsWith('.gz')) await pipelineAsync(source, createGzip(), tap, createWriteStream(path));
-    else await pipelineAsync(source, tap, createWriteStream(path));
+    const out = createWriteStream(path, { mode: FILE_MODE, flags: 'wx' });
+    if (file.endsWith('.gz')) await pipelineAsync(source, createGzip(), tap, out);
+    else await pipelineAsync(source, tap, out);
     await fsyncPath(path);
     return { file, count, ...tap.digest() };
   }
@@ -220,7 +259,7 @@ class FsBackupWriter implements BackupWriter {
   async writeJson(file: string, value: unknown): Promise<FileDigest> {
     const path = join(this.tmp, safeName(file));
     const bytes = Buffer.from(`${JSON.stringify(value, null, 2)}\n`);
-    await writeFile(path, bytes);
+    await writeFile(path, bytes, NEW_FILE);
     await fsyncPath(path);
     return { sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
   }

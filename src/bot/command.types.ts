@@ -39,6 +39,8 @@ export interface SubcommandDefinition {
 /** Buttons with custom ids `<prefix>:<action>:<arg>`; success replaces the message they sit on. */
 export interface ButtonHandler {
   prefix: string;
+  /** The only actions this handler takes (`<prefix>:<action>:<arg>`); anything else is refused unread. */
+  actions: readonly string[];
   access: Access;
   defer?: boolean;
   execute(ctx: CommandContext & { action: string; arg: string }): Promise<BotMessage>;

@@ -1,11 +1,11 @@
 import { pathToFileURL } from 'node:url';
 import { REST } from 'discord.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig, takeDefaultEnv, withEnvFile } from '../config.js';
 import { registerGuildCommands } from './command-registration.js';
 
 /** `npm run bot:deploy`: registers the slash commands in DISCORD_GUILD_ID and prints them. */
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfig(withEnvFile(), takeDefaultEnv(process.argv.slice(2)));
   const missing = (['DISCORD_TOKEN', 'DISCORD_GUILD_ID'] as const).filter((k) => !config[k]);
   if (missing.length > 0) throw new ConfigError(missing.map((k) => `${k}: required by bot:deploy`));
   const rest = new REST({ api: config.DISCORD_API_BASE }).setToken(config.DISCORD_TOKEN ?? '');

@@ -82,7 +82,9 @@ export class InteractionDispatcher {
     if (i.kind === 'button' && i.customId) {
       const [prefix = '', action = '', ...rest] = i.customId.split(':');
       const handler = this.buttons.get(prefix);
-      if (handler && action) return { kind: 'button', handler, access: handler.access, action, arg: rest.join(':') };
+      // An allow-list, not "anything but cancel": a crafted custom_id must not confirm anything.
+      if (handler?.actions.includes(action))
+        return { kind: 'button', handler, access: handler.access, action, arg: rest.join(':') };
     }
     throw new DomainError('NOT_FOUND', 'this command is not known to this version of the bot');
   }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { loadConfig, type Config } from '../config.js';
+import { loadConfig, takeDefaultEnv, withEnvFile, type Config, type LoadOptions } from '../config.js';
 import { DomainError } from '../domain/errors.js';
 import { systemClock } from '../domain/ports/runtime.port.js';
 import { createLogger } from '../logger.js';
@@ -20,9 +20,9 @@ export function buildProgram(ctx: CliContext): Command {
   return program;
 }
 
-function createContext(): CliContext {
+function createContext(options: LoadOptions): CliContext {
   let config: Config | undefined;
-  const getConfig = (): Config => (config ??= loadConfig());
+  const getConfig = (): Config => (config ??= loadConfig(withEnvFile(), options));
   const logger = () => createLogger(getConfig().LOG_LEVEL === 'info' ? 'warn' : getConfig().LOG_LEVEL);
   return {
     config: getConfig,
@@ -51,9 +51,10 @@ function createContext(): CliContext {
 }
 
 async function main(): Promise<void> {
-  const program = buildProgram(createContext());
   try {
-    await program.parseAsync(process.argv);
+    const { defaultEnv, rest } = takeDefaultEnv(process.argv.slice(2));
+    const program = buildProgram(createContext({ defaultEnv }));
+    await program.parseAsync(rest, { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) process.exit(error.exitCode);
     const message = error instanceof Error ? error.message : String(error);

@@ -67,6 +67,8 @@ export async function createGraphqlApi(deps: GraphqlApiDeps): Promise<GraphqlApi
           jwksUrl: config.AUTH_JWKS_URL,
           issuer: config.AUTH_JWT_ISSUER,
           audience: config.AUTH_JWT_AUDIENCE,
+          rolesClaim: config.AUTH_ROLES_CLAIM,
+          maxTokenAgeSeconds: config.AUTH_MAX_TOKEN_AGE,
         })
       : null;
   const createContext = contextFactory({ ...deps, verifier });

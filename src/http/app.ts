@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from '../domain/ports/runtime.port.js';
 import type { Store } from '../domain/ports/store.port.js';
@@ -16,7 +17,18 @@ export interface HttpAppOptions {
   /** Each feature (GraphQL, Stripe webhook, Discord interactions) mounts its own routes. */
   mounts?: ReadonlyArray<(app: Express) => void>;
   metrics?: Metrics;
+  /** CORS_ORIGINS: exact origins a browser frontend may call from; empty = same-origin only. */
+  corsOrigins?: readonly string[];
 }
+
+/** Bearer tokens, not cookies: no credentials, so an allowed origin is echoed, never `*`. */
+const corsOptions = (origins: readonly string[]): cors.CorsOptions => ({
+  origin: [...origins],
+  methods: ['GET', 'POST'],
+  allowedHeaders: ['authorization', 'content-type', 'apollo-require-preflight'],
+  maxAge: 600,
+  optionsSuccessStatus: 204,
+});
 
 /**
  * The one express app of an API process. No global body parser: each route parses what it needs
@@ -53,17 +65,21 @@ export function createHttpApp(options: HttpAppOptions): Express {
     next();
   });
 
+  app.use(cors(corsOptions(options.corsOrigins ?? [])));
+
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', database: store.kind });
   });
 
+  // Anyone who can reach the port can ask: the answer says ready or not, nothing about the database
+  // (hosts and names help an attacker); operators find the details in the log.
   app.get('/readyz', async (_req, res) => {
     try {
       await store.ping();
-      res.json({ status: 'ready', database: store.kind, detail: store.description });
+      res.json({ status: 'ready' });
     } catch (error) {
-      logger.warn({ err: error }, 'readiness check failed');
-      res.status(503).json({ status: 'unavailable', database: store.kind });
+      logger.warn({ err: error, database: store.description }, 'readiness check failed');
+      res.status(503).json({ status: 'unavailable' });
     }
   });
 

@@ -8,7 +8,7 @@ const cli = (args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, ['dist/cli/main.js', ...args], {
     cwd: root,
     encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', EMBEDDED_MONGO: 'off', ...env },
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'development', EMBEDDED_MONGO: 'off', ...env },
   });
 
 describe('npm run cli', () => {

@@ -41,13 +41,13 @@ function start(env: Record<string, string>): {
 
 describe('npm start', () => {
   it('answers /healthz and /readyz, states the database, and stops cleanly on SIGTERM', async () => {
-    const svc = start({ EMBEDDED_MONGO: 'off' });
+    const svc = start({ NODE_ENV: 'development', EMBEDDED_MONGO: 'off' });
     const url = await svc.url;
     const health = await fetch(`${url}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok', database: 'memory' });
     const ready = await fetch(`${url}/readyz`);
-    expect(await ready.json()).toMatchObject({ status: 'ready', database: 'memory' });
+    expect(await ready.json()).toEqual({ status: 'ready' });
     // The built schema (no decorator metadata from esbuild) answers a real query.
     const gql = await fetch(`${url}/graphql`, {
       method: 'POST',
@@ -77,8 +77,15 @@ describe('npm start', () => {
   });
 
   it('fails start-up clearly when MONGODB_URI cannot be reached', async () => {
-    const svc = start({ MONGODB_URI: 'mongodb://127.0.0.1:9/?serverSelectionTimeoutMS=300' });
+    const svc = start({ NODE_ENV: 'development', MONGODB_URI: 'mongodb://127.0.0.1:9/?serverSelectionTimeoutMS=300' });
     await expect(svc.url).rejects.toThrow(/Start-up failed: .*(ECONNREFUSED|Server selection)/);
+    expect(await svc.exit).toBe(1);
+  });
+
+  it('is production when NODE_ENV is unset: refuses without MONGODB_URI and names it', async () => {
+    const svc = start({ EMBEDDED_MONGO: 'off' });
+    await expect(svc.url).rejects.toThrow(/MONGODB_URI: required when NODE_ENV=production \(NODE_ENV is unset/);
+    expect(svc.output()).not.toContain('DATA IS NOT PERSISTED');
     expect(await svc.exit).toBe(1);
   });
 

@@ -28,6 +28,7 @@ export const creditsDiagnoseCommand: SubcommandDefinition = {
 /** `credits-diagnose:grant:<prompt id>`: grants exactly the sessions the diagnosis listed. */
 export const creditsDiagnoseButtons: ButtonHandler = {
   prefix: DIAGNOSE_PREFIX,
+  actions: ['grant'],
   access: 'support',
   defer: true,
   async execute({ services, actor, arg }) {

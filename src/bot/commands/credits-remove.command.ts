@@ -35,6 +35,7 @@ export const creditsRemoveCommand: SubcommandDefinition = {
 /** The prompt's buttons: `credits-remove:confirm:<id>` and `credits-remove:cancel:<id>`. */
 export const creditsRemoveButtons: ButtonHandler = {
   prefix: REMOVE_PREFIX,
+  actions: ['confirm', 'cancel'],
   access: 'support',
   async execute({ services, actor, action, arg }) {
     if (action === 'cancel') {

@@ -14,13 +14,16 @@ export interface DevTokenInput {
   ttl?: string;
   issuer?: string;
   audience?: string;
+  /** The claim the server reads roles from (AUTH_ROLES_CLAIM); default `roles`. */
+  rolesClaim?: string;
   now?: Date;
 }
 
 /** Signs an HS256 token the way an identity provider would; for development and tests only. */
 export async function signDevToken(input: DevTokenInput): Promise<string> {
   const now = input.now ?? new Date();
-  let jwt = new SignJWT({ roles: input.roles, ...(input.email ? { email: input.email } : {}) })
+  const claims = { [input.rolesClaim ?? 'roles']: input.roles, ...(input.email ? { email: input.email } : {}) };
+  let jwt = new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(input.subject)
     .setIssuedAt(now)
@@ -34,9 +37,13 @@ const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 
 /** Seconds since the epoch `ttl` after `now`; negative spans make expired tokens (tests). */
 function expiry(now: Date, ttl: string): number {
+  return Math.floor(now.getTime() / 1000) + ttlSeconds(ttl);
+}
+
+function ttlSeconds(ttl: string): number {
   const m = /^(-?\d+)\s*([smhd])$/.exec(ttl.trim());
   if (!m) throw badInput(`ttl: use a number and one of s, m, h, d (like 1h), not "${ttl}"`);
-  return Math.floor(now.getTime() / 1000) + Number(m[1]) * (UNITS[m[2]!] ?? 0);
+  return Number(m[1]) * (UNITS[m[2]!] ?? 0);
 }
 
 export interface IssueDevTokenInput {
@@ -59,7 +66,9 @@ export interface IssuedDevToken {
  * verifies with (AUTH_JWT_SECRET, or the generated development secret). Never in production.
  */
 export async function issueDevToken(
-  config: AuthKeyConfig & Pick<Config, 'AUTH_JWT_ISSUER' | 'AUTH_JWT_AUDIENCE'>,
+  config: AuthKeyConfig &
+    Pick<Config, 'AUTH_JWT_ISSUER' | 'AUTH_JWT_AUDIENCE'> &
+    Partial<Pick<Config, 'AUTH_ROLES_CLAIM' | 'AUTH_MAX_TOKEN_AGE'>>,
   input: IssueDevTokenInput,
 ): Promise<IssuedDevToken> {
   if (config.NODE_ENV === 'production')
@@ -75,6 +84,9 @@ export async function issueDevToken(
   if (email !== undefined && !z.email().safeParse(email).success) throw badInput('--email: not an email address');
   if (!email && roles.some((r) => r !== 'service'))
     throw badInput('--email: required for user, support and admin tokens');
+  const maxAge = config.AUTH_MAX_TOKEN_AGE;
+  if (maxAge !== undefined && roles.some((r) => r !== 'service') && ttlSeconds(input.ttl) > maxAge)
+    throw badInput(`--ttl: person tokens live at most AUTH_MAX_TOKEN_AGE (${maxAge} s); the server would refuse it`);
   const subject = input.sub ?? (email ? `dev|${email}` : undefined);
   if (!subject) throw badInput('--sub: required for a service token without --email');
   const secret = resolveHs256Secret(config);
@@ -91,6 +103,7 @@ export async function issueDevToken(
     ttl: input.ttl,
     issuer: config.AUTH_JWT_ISSUER,
     audience: config.AUTH_JWT_AUDIENCE,
+    rolesClaim: config.AUTH_ROLES_CLAIM,
   });
   return { token, subject, email, roles: roles as AuthRole[] };
 }

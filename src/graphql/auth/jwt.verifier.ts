@@ -21,6 +21,10 @@ export interface JwtVerifierOptions {
   jwksUrl?: string;
   issuer?: string;
   audience?: string;
+  /** AUTH_ROLES_CLAIM: where the roles are (default `roles`); a dotted path reaches into objects. */
+  rolesClaim?: string;
+  /** AUTH_MAX_TOKEN_AGE in seconds: person tokens living longer (`exp − iat`) are refused. */
+  maxTokenAgeSeconds?: number;
   clock?: Clock;
 }
 
@@ -29,11 +33,18 @@ const JWKS_ALGS = ['RS256', 'ES256'];
 /** Leeway for clocks of the identity provider and this server drifting apart. */
 const CLOCK_TOLERANCE_SECONDS = 30;
 
+const DEFAULT_MAX_TOKEN_AGE_SECONDS = 24 * 3600;
+
 const claims = z.object({
   sub: z.string().min(1).max(255),
   email: z.string().trim().toLowerCase().pipe(z.email()).optional(),
-  roles: z.array(z.string()).optional(),
+  exp: z.number(),
+  iat: z.number().optional(),
 });
+/** Identity providers send roles as an array, or as one space-separated string (like `scope`). */
+const rolesValue = z
+  .union([z.array(z.string()), z.string().transform((s) => s.split(/\s+/).filter(Boolean))])
+  .optional();
 
 const unauthenticated = (reason: string): DomainError =>
   new DomainError('UNAUTHENTICATED', `invalid token: ${reason}`, { reason });
@@ -62,13 +73,28 @@ export class JwtVerifier {
     }
     const parsed = claims.safeParse(payload);
     if (!parsed.success) throw unauthenticated(`bad claim ${parsed.error.issues[0]?.path.join('.') ?? ''}`);
-    const { sub, email, roles: rawRoles } = parsed.data;
+    const { sub, email, exp, iat } = parsed.data;
+    const rolesClaim = this.options.rolesClaim ?? 'roles';
+    const rawRoles = rolesValue.safeParse(claimAt(payload, rolesClaim));
+    if (!rawRoles.success) throw unauthenticated(`bad claim ${rolesClaim}`);
     // Unknown role names (an identity provider's own groups) are ignored; no known role = `user`.
-    const known = (rawRoles ?? []).filter((r): r is AuthRole => (AUTH_ROLES as readonly string[]).includes(r));
+    const known = (rawRoles.data ?? []).filter((r): r is AuthRole => (AUTH_ROLES as readonly string[]).includes(r));
     const roles: AuthRole[] = known.length > 0 ? [...new Set(known)] : ['user'];
     const person = roles.some((r) => r !== 'service');
     if (person && !email) throw unauthenticated('the email claim is required for user tokens');
+    if (person) this.checkLifetime(exp, iat);
     return { subject: sub, email, roles };
+  }
+
+  /**
+   * A stolen person token must not stay useful for long: its lifetime (`exp − iat`, or what is left
+   * of it when there is no `iat`) may not exceed AUTH_MAX_TOKEN_AGE. Service tokens are exempt.
+   */
+  private checkLifetime(exp: number, iat: number | undefined): void {
+    const max = this.options.maxTokenAgeSeconds ?? DEFAULT_MAX_TOKEN_AGE_SECONDS;
+    const start = iat ?? Math.floor((this.options.clock?.now() ?? new Date()).getTime() / 1000);
+    if (exp - start > max + CLOCK_TOLERANCE_SECONDS)
+      throw unauthenticated(`lifetime over ${max} s (AUTH_MAX_TOKEN_AGE)`);
   }
 
   private async verifySignature(token: string): Promise<JWTPayload> {
@@ -96,6 +122,17 @@ export class JwtVerifier {
     }
     throw new errors.JOSEAlgNotAllowed(`"alg" (Algorithm) Header Parameter value not allowed`);
   }
+}
+
+/** The claim named `name`, or (when there is none) the value at its dotted path, e.g. `realm_access.roles`. */
+function claimAt(payload: JWTPayload, name: string): unknown {
+  if (Object.hasOwn(payload, name)) return payload[name];
+  let value: unknown = payload;
+  for (const part of name.split('.')) {
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, part)) return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
 }
 
 function describe(error: unknown): string {

@@ -1,11 +1,13 @@
 import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { Account } from '../../domain/accounts/account.types.js';
-import { notFound } from '../../domain/errors.js';
+import { DomainError, notFound } from '../../domain/errors.js';
 import type { LedgerEntry } from '../../domain/ledger/ledger.types.js';
+import type { Actor, ActorType } from '../../domain/ports/documents.js';
+import { isStaff } from '../auth/auth-checker.js';
 import type { GraphqlContext } from '../context.js';
 import { AccountType } from '../types/account.type.js';
 import { toConnection, type Connection } from '../types/connection.type.js';
-import { LedgerEntryConnection, LedgerEntryType } from '../types/ledger-entry.type.js';
+import { ActorObjectType, LedgerEntryConnection, LedgerEntryType } from '../types/ledger-entry.type.js';
 import { AccountLedgerArgs, PageArgs } from '../types/page-args.type.js';
 
 @Resolver(() => LedgerEntryType)
@@ -26,11 +28,50 @@ export class LedgerResolver {
     return toConnection(await ctx.services.ledger.list(args.accountId, args), args);
   }
 
-  /** Batched through DataLoader: a page of 100 entries costs one accounts read, not 100. */
-  @FieldResolver(() => AccountType)
+  /**
+   * Seeing an entry (e.g. a service's `spendCredits` payload) is not seeing its account: only the
+   * owner and support/admin get it; anyone else gets null with FORBIDDEN. Batched through DataLoader:
+   * a page of 100 entries costs one accounts read, not 100.
+   */
+  @FieldResolver(() => AccountType, {
+    nullable: true,
+    description: "The entry's account: for its owner and support/admin only (null with FORBIDDEN otherwise).",
+  })
   async account(@Root() entry: LedgerEntry, @Ctx() ctx: GraphqlContext): Promise<Account> {
+    if (!isStaff(ctx.principal) && !(await ownsAccount(ctx, entry.accountId)))
+      throw new DomainError('FORBIDDEN', "only the account's owner and support may read it");
     const account = await ctx.loaders.accountById.load(entry.accountId);
     if (!account) throw notFound('account', { id: entry.accountId });
     return account;
   }
+
+  @FieldResolver(() => ActorObjectType)
+  actor(@Root() entry: LedgerEntry, @Ctx() ctx: GraphqlContext): ActorObjectType {
+    return visibleActor(entry.actor, ctx);
+  }
+}
+
+/** Only people have accounts: a service token never owns one (and none is created for it here). */
+async function ownsAccount(ctx: GraphqlContext, accountId: string): Promise<boolean> {
+  const p = ctx.principal;
+  if (!p?.email || !p.roles.some((r) => r !== 'service')) return false;
+  return (await ctx.account()).id === accountId;
+}
+
+/** What a customer may know about who changed their balance: the kind of actor, not the person. */
+const PUBLIC_ACTOR_TYPE: Record<ActorType, ActorType> = {
+  user: 'user',
+  support: 'support',
+  admin: 'support',
+  discord: 'support',
+  service: 'system',
+  system: 'system',
+  stripe: 'stripe',
+};
+const PERSON_ACTORS: ReadonlySet<ActorType> = new Set(['user', 'support', 'admin', 'service']);
+
+function visibleActor(actor: Actor, ctx: GraphqlContext): ActorObjectType {
+  const self = PERSON_ACTORS.has(actor.type) && ctx.principal?.subject === actor.id;
+  if (isStaff(ctx.principal) || self) return actor as ActorObjectType;
+  return { type: PUBLIC_ACTOR_TYPE[actor.type] as ActorObjectType['type'] };
 }

@@ -41,15 +41,22 @@ export class LedgerSourceType {
   ref?: string;
 }
 
-@ObjectType('Actor', { description: 'Who made the change.' })
+@ObjectType('Actor', {
+  description:
+    'Who made the change. Support and admin callers (and the actor itself) see who exactly; everyone else ' +
+    'sees only what kind of actor it was (SUPPORT, SYSTEM, STRIPE, USER), with id and name null.',
+})
 export class ActorObjectType {
   @Field(() => ActorType)
   type!: ActorType;
 
-  @Field(() => String)
-  id!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Identity-provider subject, Discord user id, Stripe event id …; null when hidden from the caller.',
+  })
+  id?: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Email, Discord tag …; null when hidden from the caller.' })
   name?: string;
 }
 
@@ -76,7 +83,6 @@ export class LedgerEntryType {
   @Field(() => LedgerSourceType)
   source!: LedgerSourceType;
 
-  @Field(() => ActorObjectType)
   actor!: ActorObjectType;
 
   @Field(() => GraphQLISODateTime)

@@ -49,7 +49,8 @@ export function assertTransactionsSupported(hello: { setName?: unknown; msg?: un
 }
 
 /** Hides user:password in a connection string for logs. */
-export const redactUri = (uri: string): string => uri.replace(/\/\/[^@/]*@/, '//***@');
+/** For logs: no credentials, and no query string (it can carry TLS key passwords or session tokens). */
+export const redactUri = (uri: string): string => uri.replace(/\/\/[^@/]*@/, '//***@').replace(/\?.*$/, '');
 
 /**
  * The production adapter: mongoose for the connection, models and indexes; the native driver for

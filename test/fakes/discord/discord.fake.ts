@@ -33,6 +33,8 @@ export class FakeDiscord {
   private nextId = 900_000_000_000_000_000n;
   /** The WebSocket gateway on the same port (GET /gateway/bot points the client at it). */
   readonly gateway: FakeGateway;
+  /** Makes the fake answer a request with this status instead (Discord outages, deleted webhooks). */
+  failWith: ((r: RecordedRequest) => number | undefined) | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -106,7 +108,9 @@ export class FakeDiscord {
       authorization: req.headers.authorization,
       body: raw && req.headers['content-type']?.includes('json') ? (JSON.parse(raw) as unknown) : raw || undefined,
     };
-    const [status, answer] = this.route(record);
+    const routed = this.route(record);
+    const failure = this.failWith?.(record);
+    const [status, answer] = failure ? [failure, { message: `${failure}: fake failure`, code: 0 }] : routed;
     this.requests.push(record);
     for (const w of [...this.waiters])
       if (w.match(record)) {

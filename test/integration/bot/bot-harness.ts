@@ -3,7 +3,7 @@ import type { APIEmbed, APIInteraction, Client } from 'discord.js';
 import { createGatewayClient } from '../../../src/bot/gateway.client.js';
 import { loadConfig } from '../../../src/config.js';
 import type { Account } from '../../../src/domain/accounts/account.types.js';
-import type { Clock } from '../../../src/domain/ports/runtime.port.js';
+import type { Clock, Logger } from '../../../src/domain/ports/runtime.port.js';
 import { createLogger } from '../../../src/logger.js';
 import { startService, type RunningService } from '../../../src/main.js';
 import { MemoryStore } from '../../../src/store/memory/memory.store.js';
@@ -52,8 +52,14 @@ export class BotHarness {
     readonly privateKey: KeyObject,
   ) {}
 
-  /** `store`: share one store between harnesses to play several replicas of one deployment. */
-  static async start(env: Record<string, string> = {}, shared: { store?: MemoryStore } = {}): Promise<BotHarness> {
+  /**
+   * `store`: share one store between harnesses to play several replicas of one deployment.
+   * `logger`: the service's logger (default: silent).
+   */
+  static async start(
+    env: Record<string, string> = {},
+    shared: { store?: MemoryStore; logger?: Logger } = {},
+  ): Promise<BotHarness> {
     const fake = await FakeDiscord.start({ applicationId: APP_ID, botToken: BOT_TOKEN });
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
     const rawPublicKey = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex');
@@ -73,7 +79,7 @@ export class BotHarness {
       ...env,
     });
     const clock = new TestClock();
-    const logger = createLogger('silent');
+    const logger = shared.logger ?? createLogger('silent');
     const running = await startService({ config, store: shared.store ?? new MemoryStore(), clock, logger });
     const client = createGatewayClient({ apiBase: fake.apiBase, dispatcher: running.discord.dispatcher, logger });
     return new BotHarness(fake, running, client, clock, privateKey);

@@ -144,6 +144,23 @@ describe(InteractionDispatcher.name, () => {
       expect(await balance(account.id)).toBe(40);
     });
 
+    it('refuses a button action it does not know: nothing is removed and the prompt still works', async () => {
+      const requester = supportMember();
+      const account = await h.account(40);
+      const prompt = await h.viaGateway(remove(requester, account.email, 60));
+      const id = confirmId(prompt).split(':').at(-1);
+      for (const action of ['yes', 'CONFIRM', 'confirm2', '']) {
+        const crafted = await h.viaGateway(buttonPress(requester, `credits-remove:${action}:${id}`));
+        expect(crafted.via).toBe('reply');
+        expect(text(crafted)).toMatch(/not known/);
+        expect(await balance(account.id)).toBe(40);
+      }
+      expect(await h.running.store.collection('auditLog').count({ 'target.id': account.id })).toBe(0);
+      const cancelled = await h.viaGateway(buttonPress(requester, cancelId(prompt)));
+      expect(title(cancelled)).toBe('Removal cancelled');
+      expect(await balance(account.id)).toBe(40);
+    });
+
     it('works across replicas: prompted over HTTP on one, confirmed over HTTP on another', async () => {
       const store = new MemoryStore();
       const a = await BotHarness.start({}, { store });

@@ -159,6 +159,26 @@ describe('GraphQL authentication', () => {
       }
     });
 
+    it('refuses a token the identity provider signed for another application, or for a week', async () => {
+      const otherApp = await new SignJWT({ email: 'x@example.com', roles: ['admin'] })
+        .setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' })
+        .setSubject('idp|x')
+        .setAudience('other-app')
+        .setExpirationTime('1h')
+        .sign(rsa.privateKey);
+      expect((await rawRequest(srv, `Bearer ${otherApp}`)).status).toBe(401);
+      const week = await new SignJWT({ email: 'w@example.com', roles: ['user'] })
+        .setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' })
+        .setSubject('idp|w')
+        .setAudience('noi-api')
+        .setIssuedAt()
+        .setExpirationTime('7d')
+        .sign(rsa.privateKey);
+      const refused = await rawRequest(srv, `Bearer ${week}`);
+      expect(refused.status).toBe(401);
+      expect(refused.body.errors?.[0]?.message).toContain('AUTH_MAX_TOKEN_AGE');
+    });
+
     it('refuses a token signed by another key, and an HS256 token (no secret configured)', async () => {
       const stranger = await generateKeyPair('RS256');
       const forged = await rawRequest(srv, `Bearer ${await token(stranger.privateKey, 'RS256', 'rsa-1')}`);

@@ -95,6 +95,69 @@ describe('GraphQL authorization', () => {
     });
   });
 
+  describe('who changed a balance, and whose account an entry belongs to', () => {
+    const LEDGER = '{ ledger { nodes { kind actor { type id name } } } }';
+
+    it('shows a user the kind of actor only, never a staff identity', async () => {
+      const customer = await srv.signIn();
+      const support = await srv.signIn({ roles: ['support'] });
+      await srv.gqlData(
+        'mutation($id: ID!) { adjustCredits(accountId: $id, amount: 5, reason: "goodwill", idempotencyKey: "g-1") { id } }',
+        { id: customer.accountId },
+        support.token,
+      );
+      for (const actor of [
+        { type: 'discord' as const, id: '123456789012345678', name: 'helper#0001' },
+        { type: 'stripe' as const, id: 'evt_123', name: 'checkout.session.completed' },
+      ])
+        await srv.services.ledger.grant({
+          accountId: customer.accountId,
+          amount: 1,
+          reason: 'r',
+          idempotencyKey: `visible-${actor.type}`,
+          actor,
+          source: { type: 'system' },
+        });
+
+      const seen = await srv.gqlData<{ ledger: { nodes: Array<{ actor: unknown }> } }>(LEDGER, {}, customer.token);
+      expect(seen.ledger.nodes.map((n) => n.actor)).toEqual([
+        { type: 'STRIPE', id: null, name: null },
+        { type: 'SUPPORT', id: null, name: null },
+        { type: 'SUPPORT', id: null, name: null },
+      ]);
+      const text = JSON.stringify(seen);
+      for (const secret of [support.subject, support.email, '123456789012345678', 'helper#0001'])
+        expect(text).not.toContain(secret);
+
+      const staff = await srv.gqlData<{ accountLedger: { nodes: Array<{ actor: unknown }> } }>(
+        'query($id: ID!) { accountLedger(accountId: $id) { nodes { actor { type id name } } } }',
+        { id: customer.accountId },
+        support.token,
+      );
+      expect(staff.accountLedger.nodes.map((n) => n.actor)).toContainEqual({
+        type: 'SUPPORT',
+        id: support.subject,
+        name: support.email,
+      });
+    });
+
+    it("does not let a service read the customer's account through a spendCredits payload", async () => {
+      const customer = await srv.signIn();
+      await grant(customer.accountId, 3);
+      const service = await srv.token({ sub: 'svc-nosy', roles: ['service'] });
+      const r = await srv.gql<{ spendCredits: { balanceAfter: number; account: unknown } }>(
+        'mutation($id: ID!) { spendCredits(accountId: $id, amount: 1, reason: "analysis", idempotencyKey: "nosy-1") { balanceAfter account { email ledger { nodes { reason } } } } }',
+        { id: customer.accountId },
+        service,
+      );
+      expect(r.data?.spendCredits).toEqual({ balanceAfter: 2, account: null });
+      expect(r.errors?.map((e) => [e.extensions?.code, e.path?.join('.')])).toEqual([
+        ['FORBIDDEN', 'spendCredits.account'],
+      ]);
+      expect(JSON.stringify(r)).not.toContain(customer.email);
+    });
+  });
+
   describe('support-only and service-only operations', () => {
     const calls = (target: string) => [
       { name: 'account', query: 'query($id: ID) { account(id: $id) { id balance } }', variables: { id: target } },

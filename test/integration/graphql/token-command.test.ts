@@ -98,4 +98,15 @@ describe('token command', () => {
     });
     await expect(runToken(env, ['--roles', 'user'])).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
   });
+
+  it('refuses a person token the server would refuse as too long-lived, and signs roles into AUTH_ROLES_CLAIM', async () => {
+    const env = { NODE_ENV: 'development', DATA_DIR: tempDir(), AUTH_ROLES_CLAIM: 'https://noi.example/roles' };
+    await expect(runToken(env, ['--email', 'a@example.com', '--ttl', '2d'])).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: expect.stringContaining('AUTH_MAX_TOKEN_AGE'),
+    });
+    const out = await runToken(env, ['--email', 'a@example.com', '--roles', 'support', '--ttl', '1h']);
+    const payload = JSON.parse(Buffer.from(String(out.token).split('.')[1]!, 'base64url').toString()) as object;
+    expect(payload).toMatchObject({ 'https://noi.example/roles': ['support'] });
+  });
 });

@@ -81,6 +81,45 @@ describe(JwtVerifier.name, () => {
       await expect(verifier.verify(rs)).rejects.toMatchObject({ details: { reason: 'algorithm not allowed' } });
     });
 
+    it('reads roles from the configured claim, by name or dotted path, and ignores the default one then', async () => {
+      const namespaced = new JwtVerifier({ secret: SECRET, clock, rolesClaim: 'https://noi.example/roles' });
+      const token = await sign({ rolesClaim: 'https://noi.example/roles', roles: ['support'] });
+      expect((await namespaced.verify(token)).roles).toEqual(['support']);
+      // another application's `roles` claim means nothing here
+      expect((await namespaced.verify(await sign({ roles: ['admin'] }))).roles).toEqual(['user']);
+
+      const keycloak = new JwtVerifier({ secret: SECRET, clock, rolesClaim: 'realm_access.roles' });
+      const nested = await new SignJWT({ email: 'k@example.com', realm_access: { roles: ['admin', 'offline'] } })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('kc|1')
+        .setIssuedAt(NOW)
+        .setExpirationTime(Math.floor(NOW.getTime() / 1000) + 3600)
+        .sign(new TextEncoder().encode(SECRET));
+      expect((await keycloak.verify(nested)).roles).toEqual(['admin']);
+    });
+
+    it('refuses a person token living longer than the maximum age, but not a service token', async () => {
+      await expect(verifier.verify(await sign({ ttl: '24h' }))).resolves.toBeTruthy();
+      await expect(verifier.verify(await sign({ ttl: '25h' }))).rejects.toMatchObject({
+        code: 'UNAUTHENTICATED',
+        details: { reason: expect.stringContaining('AUTH_MAX_TOKEN_AGE') },
+      });
+      const short = new JwtVerifier({ secret: SECRET, clock, maxTokenAgeSeconds: 600 });
+      await expect(short.verify(await sign({ ttl: '11m', roles: ['support'] }))).rejects.toMatchObject({
+        code: 'UNAUTHENTICATED',
+      });
+      await expect(short.verify(await sign({ ttl: '7d', email: undefined, roles: ['service'] }))).resolves.toEqual(
+        expect.objectContaining({ roles: ['service'] }),
+      );
+      // without iat, the time left counts
+      const noIat = await new SignJWT({ email: 'a@example.com' })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('s')
+        .setExpirationTime(Math.floor(NOW.getTime() / 1000) + 30 * 86_400)
+        .sign(new TextEncoder().encode(SECRET));
+      await expect(verifier.verify(noIat)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    });
+
     it('checks issuer and audience when configured', async () => {
       const strict = new JwtVerifier({ secret: SECRET, clock, issuer: 'https://id/', audience: 'noi' });
       await expect(strict.verify(await sign({ issuer: 'https://id/', audience: 'noi' }))).resolves.toBeTruthy();

@@ -23,9 +23,9 @@ describe('MongoStore start-up checks', () => {
     expect(() => assertTransactionsSupported({ msg: 'isdbgrid' }, 'x')).not.toThrow();
   });
 
-  it('never logs credentials', () => {
-    expect(redactUri('mongodb://admin:s3cret@db1,db2/noi?replicaSet=rs0')).toBe(
-      'mongodb://***@db1,db2/noi?replicaSet=rs0',
+  it('never logs credentials or the query string', () => {
+    expect(redactUri('mongodb://admin:s3cret@db1,db2/noi?replicaSet=rs0&tlsCertificateKeyFilePassword=k3y')).toBe(
+      'mongodb://***@db1,db2/noi',
     );
   });
 });
