@@ -9,12 +9,16 @@ import { systemClock, type Clock, type Logger } from './domain/ports/runtime.por
 import type { Store } from './domain/ports/store.port.js';
 import { createGraphqlApi } from './graphql/graphql.server.js';
 import { createHttpApp } from './http/app.js';
+import { createMetrics, watchBackups } from './http/metrics.js';
 import { defineJobs } from './jobs/jobs.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { createLogger } from './logger.js';
+import { startupSummary } from './startup-summary.js';
+import { resolveWebhookSecrets } from './payments/stripe/dev-webhook-secret.js';
 import { StripeWebhookVerifier } from './payments/stripe/stripe-webhook.verifier.js';
 import { mountStripeWebhook } from './payments/stripe/stripe-webhook.route.js';
 import { buildServices, type Services } from './services.js';
+import { observeLedgerMovements } from './store/metered.store.js';
 import { MEMORY_BANNER, openStore } from './store/open-store.js';
 
 export interface StartOptions {
@@ -30,6 +34,8 @@ export interface RunningService {
   services: Services;
   store: Store;
   discord: DiscordBot;
+  /** The jobs role's scheduler (absent when this process does not run it). */
+  scheduler?: Scheduler;
   close(): Promise<void>;
 }
 
@@ -42,7 +48,18 @@ export async function startService(options: StartOptions): Promise<RunningServic
   const { config, store } = options;
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const clock = options.clock ?? systemClock;
-  const services = buildServices({ config, store, clock, logger, statementExtractor: statementExtractor(config) });
+  const metrics = createMetrics();
+  watchBackups(metrics, store);
+  const services = buildServices({
+    config,
+    store: observeLedgerMovements(store, (kinds) => {
+      for (const kind of kinds) metrics.ledgerMovements.inc({ kind });
+    }),
+    clock,
+    logger,
+    statementExtractor: statementExtractor(config),
+    alertResults: metrics.alerts,
+  });
   const stops: Array<() => Promise<void>> = [() => services.alerts.close()];
   const discord = createDiscordBot({ config, services, clock, logger });
   // A restore this or another process left half-done is finished (or undone) before serving.
@@ -51,29 +68,41 @@ export async function startService(options: StartOptions): Promise<RunningServic
     .then((r) => r.action !== 'none' && logger.warn({ ...r }, `interrupted restore: ${r.detail}`))
     .catch((error: unknown) => logger.error({ err: error }, 'could not recover an interrupted restore'));
 
+  let scheduler: Scheduler | undefined;
+  const jobs = config.PROCESS_ROLES.includes('jobs') ? defineJobs(config, services, clock) : [];
   if (config.PROCESS_ROLES.includes('jobs')) {
-    const scheduler = new Scheduler({
-      jobs: defineJobs(config, services, clock),
+    scheduler = new Scheduler({
+      jobs,
       runner: services.jobs,
       timezone: config.JOBS_TIMEZONE,
       logger,
+      runs: metrics.jobRuns,
     }).start();
-    stops.push(() => scheduler.stop());
+    const started = scheduler;
+    stops.push(() => started.stop());
   }
 
   let url = '';
   let port = 0;
   if (config.PROCESS_ROLES.includes('api')) {
-    const graphql = await createGraphqlApi({ config, services, logger });
+    const graphql = await createGraphqlApi({ config, services, logger, metrics });
     stops.push(() => graphql.stop());
     const stripeWebhook = mountStripeWebhook({
-      verifier: config.STRIPE_WEBHOOK_SECRET?.length ? new StripeWebhookVerifier(config.STRIPE_WEBHOOK_SECRET) : null,
+      verifier: webhookVerifier(config),
       events: services.stripeEvents,
       logger,
+      outcomes: metrics.webhookEvents,
     });
     const mounts = [graphql.mount, stripeWebhook];
     if (discord.httpMount) mounts.push(discord.httpMount);
-    const app = createHttpApp({ logger, store, mounts, corsOrigins: config.CORS_ORIGINS });
+    const app = createHttpApp({
+      logger,
+      store,
+      mounts,
+      metrics,
+      corsOrigins: config.CORS_ORIGINS,
+      metricsToken: config.METRICS_TOKEN,
+    });
     const server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(config.PORT, config.HOST, () => resolve(s));
       s.once('error', reject);
@@ -95,16 +124,25 @@ export async function startService(options: StartOptions): Promise<RunningServic
     stops.push(() => client.destroy());
   }
 
+  for (const line of startupSummary(config, { url, jobs: jobs.map((j) => j.name) }))
+    logger.info({ role: line.role, status: line.status }, line.message);
+
   return {
     url,
     port,
     services,
     store,
     discord,
+    scheduler,
     close: async () => {
       for (const stop of stops.reverse()) await stop();
     },
   };
+}
+
+function webhookVerifier(config: Config): StripeWebhookVerifier | null {
+  const secrets = resolveWebhookSecrets(config);
+  return secrets ? new StripeWebhookVerifier(secrets) : null;
 }
 
 /** The OpenAI client exists only here; without OPENAI_API_KEY analyses take typed input only. */
@@ -134,7 +172,13 @@ async function main(): Promise<void> {
   if (opened.choice === 'memory') process.stderr.write(`\n${MEMORY_BANNER}\n\n`);
   const running = await startService({ config, store: opened.store, logger });
   logger.info(
-    { url: running.url, roles: config.PROCESS_ROLES, database: opened.choice, env: config.NODE_ENV },
+    {
+      url: running.url,
+      roles: config.PROCESS_ROLES,
+      database: opened.choice,
+      env: config.NODE_ENV,
+      dataDir: config.DATA_DIR,
+    },
     `noi-credits listening on ${running.url} (database: ${opened.choice})`,
   );
 

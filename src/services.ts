@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import type { Counter } from 'prom-client';
 import { createAlertSink, type ManagedAlertSink } from './alerts/alert-sinks.js';
 import { createChannelAlertSink } from './alerts/discord-channel.sink.js';
 import { FsBackupRepository } from './backups/fs-backup.repository.js';
@@ -55,6 +56,8 @@ export interface ServiceDeps {
   /** Defaults: built from config (Stripe when STRIPE_SECRET_KEY is set; log + Discord webhook alerts). */
   paymentProvider?: PaymentProvider | null;
   alerts?: ManagedAlertSink;
+  /** Alerts sent / failed, for /metrics. */
+  alertResults?: Counter<'result'>;
 }
 
 export function buildServices(deps: ServiceDeps): Services {
@@ -67,10 +70,11 @@ export function buildServices(deps: ServiceDeps): Services {
   const accounts = new AccountService({ store, clock });
   const ledger = new LedgerService({ store, clock });
   const channel = createChannelAlertSink(config, logger);
-  const alerts = deps.alerts ?? createAlertSink(config, logger, { extra: channel ? [channel] : [] });
+  const alerts =
+    deps.alerts ?? createAlertSink(config, logger, { extra: channel ? [channel] : [], results: deps.alertResults });
   const provider = deps.paymentProvider !== undefined ? deps.paymentProvider : stripeProvider(config);
   const effects = new PurchaseEffectsService({ store, clock, ledger });
-  const clawbacks = new ClawbackService({ clock, ledger });
+  const clawbacks = new ClawbackService({ store, clock, ledger });
   const stripeEvents = new StripeEventsService({ store, clock, effects, clawbacks, alerts, logger, provider });
   const support = new SupportService({ store, clock, accounts, ledger, confirmAbove: config.SUPPORT_CONFIRM_ABOVE });
   const jobs = new JobService({

@@ -1,3 +1,4 @@
+import type { Counter } from 'prom-client';
 import type { Config } from '../config.js';
 import type { AlertSink, Logger } from '../domain/ports/runtime.port.js';
 import { CoalescingAlertSink, type CoalescingOptions } from './coalescing-alert.sink.js';
@@ -18,14 +19,22 @@ export interface ManagedAlertSink extends AlertSink {
 export function createAlertSink(
   config: Pick<Config, 'DISCORD_ALERT_WEBHOOK_URL' | 'DISCORD_API_BASE'>,
   logger: Logger,
-  options: { extra?: AlertSink[]; coalescing?: CoalescingOptions } = {},
+  options: { extra?: AlertSink[]; coalescing?: CoalescingOptions; results?: Counter<'result'> } = {},
 ): ManagedAlertSink {
   const discord = config.DISCORD_ALERT_WEBHOOK_URL ? discordSink(config.DISCORD_ALERT_WEBHOOK_URL, config) : null;
   const chat = [...(discord ? [discord] : []), ...(options.extra ?? [])];
   const coalesced = chat.length > 0 ? new CoalescingAlertSink(new FanOutAlertSink(chat), options.coalescing) : null;
   const sink = new FanOutAlertSink([new LogAlertSink(logger), ...(coalesced ? [coalesced] : [])]);
   return {
-    send: (alert) => sink.send(alert),
+    send: async (alert) => {
+      try {
+        await sink.send(alert);
+        options.results?.inc({ result: 'sent' });
+      } catch (error) {
+        options.results?.inc({ result: 'failed' });
+        throw error;
+      }
+    },
     flush: async () => coalesced?.flush(),
     close: async () => {
       await coalesced?.flush().catch((err: unknown) => logger.warn({ err }, 'pending alert summaries not sent'));

@@ -93,7 +93,11 @@ async function ownAccount(services: Services, principal: Principal | null): Prom
   if (!principal)
     throw new DomainError('UNAUTHENTICATED', 'authentication required: send Authorization: Bearer <token>');
   if (!principal.email) throw new DomainError('FORBIDDEN', 'this token has no email, so it has no account of its own');
-  return services.accounts.findOrCreateBySubject({ subject: principal.subject, email: principal.email });
+  return services.accounts.findOrCreateBySubject({
+    subject: principal.subject,
+    email: principal.email,
+    emailVerified: principal.emailVerified,
+  });
 }
 
 const ACTOR_PRECEDENCE = ['admin', 'support', 'service', 'user'] as const;

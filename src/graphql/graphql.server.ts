@@ -8,10 +8,12 @@ import type { Services } from '../services.js';
 import { resolveHs256Secret } from './auth/dev-jwt-secret.js';
 import { JwtVerifier } from './auth/jwt.verifier.js';
 import { contextFactory, type GraphqlContext } from './context.js';
+import type { Metrics } from '../http/metrics.js';
 import { errorLoggingPlugin } from './error-logging.plugin.js';
 import { formatGraphqlError } from './error-map.js';
 import { graphqlRoute } from './graphql.route.js';
 import { createQueryGuard, MAX_TOKENS } from './limits.js';
+import { graphqlMetricsPlugin } from './metrics.plugin.js';
 import { mutationRateLimitPlugin } from './rate-limit.plugin.js';
 import { buildGraphqlSchema } from './schema.js';
 
@@ -19,6 +21,7 @@ export interface GraphqlApiDeps {
   config: Config;
   services: Services;
   logger: Logger;
+  metrics?: Metrics;
 }
 
 export interface GraphqlApi {
@@ -55,6 +58,7 @@ export async function createGraphqlApi(deps: GraphqlApiDeps): Promise<GraphqlApi
         : ApolloServerPluginLandingPageDisabled(),
       errorLoggingPlugin(logger),
       mutationRateLimitPlugin({ points: config.RATE_LIMIT_MUTATIONS, windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS }),
+      ...(deps.metrics ? [graphqlMetricsPlugin(schema, deps.metrics.graphqlDuration)] : []),
     ],
   });
   await server.start();

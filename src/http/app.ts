@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from '../domain/ports/runtime.port.js';
@@ -19,6 +19,8 @@ export interface HttpAppOptions {
   metrics?: Metrics;
   /** CORS_ORIGINS: exact origins a browser frontend may call from; empty = same-origin only. */
   corsOrigins?: readonly string[];
+  /** METRICS_TOKEN: when set, GET /metrics wants `Authorization: Bearer <token>`. */
+  metricsToken?: string;
 }
 
 /** Bearer tokens, not cookies: no credentials, so an allowed origin is echoed, never `*`. */
@@ -36,7 +38,8 @@ const corsOptions = (origins: readonly string[]): cors.CorsOptions => ({
  */
 export function createHttpApp(options: HttpAppOptions): Express {
   const { logger, store } = options;
-  const { registry, httpRequests } = options.metrics ?? createMetrics();
+  const { registry, httpDuration } = options.metrics ?? createMetrics();
+  const metricsAuth = options.metricsToken ? Buffer.from(`Bearer ${options.metricsToken}`) : null;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -47,17 +50,17 @@ export function createHttpApp(options: HttpAppOptions): Express {
     res.setHeader('x-request-id', req.id);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      const route = req.route
-        ? String((req.route as { path: string }).path)
-        : req.path.split('/').slice(0, 2).join('/') || '/';
-      httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+      // The matched route's pattern, never the raw path: unknown paths are one series.
+      const route = req.route ? String((req.route as { path: string }).path) : 'unmatched';
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      httpDuration.observe({ method: req.method, route, status: res.statusCode }, ms / 1000);
       logger.debug(
         {
           reqId: req.id,
           method: req.method,
           path: req.path,
           status: res.statusCode,
-          ms: Number(process.hrtime.bigint() - started) / 1e6,
+          ms,
         },
         'http request',
       );
@@ -83,7 +86,12 @@ export function createHttpApp(options: HttpAppOptions): Express {
     }
   });
 
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', async (req, res) => {
+    const given = Buffer.from(req.header('authorization') ?? '');
+    if (metricsAuth && (given.length !== metricsAuth.length || !timingSafeEqual(given, metricsAuth))) {
+      res.status(401).set('www-authenticate', 'Bearer').json({ error: 'metrics need the METRICS_TOKEN bearer token' });
+      return;
+    }
     res.type(registry.contentType).send(await registry.metrics());
   });
 

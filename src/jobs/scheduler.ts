@@ -1,3 +1,4 @@
+import type { Counter } from 'prom-client';
 import cron, { type Logger as CronLogger, type ScheduledTask, type TaskContext } from 'node-cron';
 import type { JobService } from '../domain/jobs/job.service.js';
 import type { JobRun } from '../domain/jobs/job.types.js';
@@ -10,6 +11,8 @@ export interface SchedulerOptions {
   /** IANA time zone the cron expressions are read in (JOBS_TIMEZONE, UTC by default). */
   timezone: string;
   logger: Logger;
+  /** Runs by job and outcome, for /metrics. */
+  runs?: Counter<'job' | 'outcome'>;
 }
 
 const cronLogger = (logger: Logger): CronLogger => ({
@@ -68,8 +71,10 @@ export class Scheduler {
     this.tasks.clear();
   }
 
-  private fire(job: JobDefinition, ctx: TaskContext): Promise<JobRun> {
+  private async fire(job: JobDefinition, ctx: TaskContext): Promise<JobRun> {
     const slot = ctx.execution?.reason === 'scheduled' ? ctx.date : undefined;
-    return this.options.runner.run(job.name, job.run, { slot, duringMaintenance: job.duringMaintenance });
+    const run = await this.options.runner.run(job.name, job.run, { slot, duringMaintenance: job.duringMaintenance });
+    this.options.runs?.inc({ job: run.job, outcome: run.outcome });
+    return run;
   }
 }

@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Config } from '../config.js';
+import { PROJECT_ROOT, type Config } from '../config.js';
 import type { Logger } from '../domain/ports/runtime.port.js';
 import type { Store } from '../domain/ports/store.port.js';
+import { startEmbeddedMongo } from './embedded-mongo.js';
 import { MemoryStore } from './memory/memory.store.js';
 import { MongoStore, redactUri } from './mongo/mongo.store.js';
 
@@ -31,7 +32,10 @@ export const MEMORY_BANNER = [
 export function findMongodBinary(config: Pick<Config, 'MONGOMS_SYSTEM_BINARY'>): string | null {
   if (config.MONGOMS_SYSTEM_BINARY)
     return existsSync(config.MONGOMS_SYSTEM_BINARY) ? config.MONGOMS_SYSTEM_BINARY : null;
-  const caches = [resolve('node_modules/.cache/mongodb-memory-server'), join(homedir(), '.cache/mongodb-binaries')];
+  const caches = [
+    resolve(PROJECT_ROOT, 'node_modules/.cache/mongodb-memory-server'),
+    join(homedir(), '.cache/mongodb-binaries'),
+  ];
   for (const dir of caches) {
     if (!existsSync(dir)) continue;
     const found = readdirSync(dir).find((f) => f.startsWith('mongod-'));
@@ -47,26 +51,21 @@ export async function openStore(config: Config, logger: Logger): Promise<OpenedS
     return { store, choice: 'mongodb-uri', stop: () => store.close() };
   }
   const binary = config.EMBEDDED_MONGO === 'auto' ? findMongodBinary(config) : null;
-  if (binary) {
-    const { MongoMemoryReplSet } = await import('mongodb-memory-server-core');
-    const dbPath = resolve(config.DATA_DIR, 'mongo');
-    mkdirSync(dbPath, { recursive: true });
-    const replSet = await MongoMemoryReplSet.create({
-      binary: { systemBinary: binary },
-      replSet: { count: 1, storageEngine: 'wiredTiger' },
-      instanceOpts: [{ dbPath, storageEngine: 'wiredTiger' }],
-    });
-    const store = await MongoStore.connect({ uri: replSet.getUri(), dbName: config.MONGODB_DB_NAME ?? 'noi' });
+  if (binary && !(await hasEmbeddedSupport())) {
+    logger.warn({ binary }, 'mongod binary found but mongodb-memory-server-core is not installed (npm ci --omit=dev)');
+  } else if (binary) {
+    const embedded = await startEmbeddedMongo({ binary, dataDir: config.DATA_DIR, port: config.EMBEDDED_MONGO_PORT });
+    const store = await MongoStore.connect({ uri: embedded.uri, dbName: config.MONGODB_DB_NAME ?? 'noi' });
     logger.info(
-      { database: store.description, dbPath, binary },
-      `database: embedded MongoDB replica set, data in ${dbPath}`,
+      { database: store.description, dbPath: embedded.dbPath, port: config.EMBEDDED_MONGO_PORT, binary },
+      `database: embedded MongoDB replica set on port ${config.EMBEDDED_MONGO_PORT}, data in ${embedded.dbPath}`,
     );
     return {
       store,
       choice: 'embedded-mongodb',
       stop: async () => {
         await store.close();
-        await replSet.stop({ doCleanup: false });
+        await embedded.stop();
       },
     };
   }
@@ -76,4 +75,14 @@ export async function openStore(config: Config, logger: Logger): Promise<OpenedS
     `database: in-memory engine (no MONGODB_URI, no mongod binary)\n${MEMORY_BANNER}`,
   );
   return { store, choice: 'memory', stop: () => store.close() };
+}
+
+/** A production install (`npm ci --omit=dev`) has no mongodb-memory-server: never embedded there. */
+async function hasEmbeddedSupport(): Promise<boolean> {
+  try {
+    await import('mongodb-memory-server-core');
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -65,6 +65,9 @@ describe('npm start', () => {
     });
     expect(svc.output()).toContain('DATA IS NOT PERSISTED');
     expect(svc.output()).toMatch(/"database":"memory"/);
+    // One line per role: nothing silently missing.
+    expect(svc.output()).toContain('role bot: skipped (DISCORD_TOKEN not set)');
+    expect(svc.output()).toContain('reconcile-stripe off: STRIPE_SECRET_KEY not set');
     svc.child.kill('SIGTERM');
     expect(await svc.exit).toBe(0);
     expect(svc.output()).toContain('stopped cleanly');

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { registerBackupCommand } from './backup.command.js';
+import { registerDevCommand } from './dev.command.js';
 import { registerReconcileCommand } from './reconcile.command.js';
 import { registerTokenCommand } from './token.command.js';
 import { registerVerifyLedgerCommand } from './verify-ledger.command.js';
@@ -11,4 +12,5 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerBackupCommand(program, ctx);
   registerTokenCommand(program, ctx);
   registerReconcileCommand(program, ctx);
+  registerDevCommand(program, ctx);
 }

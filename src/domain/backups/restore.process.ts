@@ -1,3 +1,4 @@
+import { AuditRepository } from '../audit/audit.repository.js';
 import { DomainError } from '../errors.js';
 import type { BackupRepository } from '../ports/backup-repository.port.js';
 import type { BackupSource, DrainReport, RestoreStaging } from '../ports/backup-source.port.js';
@@ -47,7 +48,11 @@ const REASON_PREFIX = 'restore of backup ';
  * (or backup run) rolls it forward from the journal.
  */
 export class RestoreProcess {
-  constructor(private readonly d: RestoreDeps) {}
+  private readonly auditLog: AuditRepository;
+
+  constructor(private readonly d: RestoreDeps) {
+    this.auditLog = new AuditRepository(d);
+  }
 
   async run(manifest: BackupManifest, input: RestoreBackupInput, signal: AbortSignal): Promise<RestoreSummary> {
     const actor = input.actor ?? SYSTEM_ACTOR;
@@ -158,8 +163,7 @@ export class RestoreProcess {
     merged: Record<string, number>,
     extra: { resumed: boolean; drain?: DrainReport },
   ): Promise<void> {
-    await this.d.store.collection('auditLog').insertOne({
-      _id: this.d.store.newId(),
+    await this.auditLog.record({
       actor: journal.actor,
       action: 'backup.restore',
       target: { type: 'backup', id: journal.backup },
@@ -172,7 +176,6 @@ export class RestoreProcess {
         resumed: extra.resumed,
         ...(extra.drain ? { drain: extra.drain } : {}),
       },
-      createdAt: this.d.clock.now(),
     });
   }
 

@@ -1,8 +1,9 @@
-import { DomainError, DuplicateKeyError, badInput } from '../errors.js';
+import { DomainError, badInput } from '../errors.js';
 import type { ExclusiveOptions, LeaseRunner } from '../ports/lease.port.js';
 import type { JobRunDoc } from '../ports/documents.js';
 import type { AlertSink, Clock, Logger } from '../ports/runtime.port.js';
 import type { Store } from '../ports/store.port.js';
+import { JobRepository } from './job.repository.js';
 import { toJobRun, type JobRun, type JobWork, type ListRunsInput, type RunOptions } from './job.types.js';
 
 export interface JobServiceOptions {
@@ -40,6 +41,7 @@ export class JobService implements LeaseRunner {
   private readonly renewEveryMs: number;
   private readonly running = new Set<string>();
   private readonly maintenance: JobServiceOptions['maintenance'];
+  private readonly repo: JobRepository;
 
   constructor(options: JobServiceOptions) {
     this.store = options.store;
@@ -50,6 +52,7 @@ export class JobService implements LeaseRunner {
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
     this.renewEveryMs = options.renewEveryMs ?? Math.floor(this.leaseMs / 3);
     this.maintenance = options.maintenance;
+    this.repo = new JobRepository(options);
   }
 
   async run(job: string, work: JobWork, options: RunOptions = {}): Promise<JobRun> {
@@ -105,21 +108,21 @@ export class JobService implements LeaseRunner {
   async listRuns(input: ListRunsInput = {}): Promise<JobRun[]> {
     const first = input.first ?? 20;
     if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput('first: must be between 1 and 100');
-    const filter = input.job ? { job: input.job } : {};
-    const docs = await this.store
-      .collection('jobRuns')
-      .find(filter, { sort: { startedAt: -1, _id: -1 }, limit: first });
-    return docs.map(toJobRun);
+    return (await this.repo.listRuns(input.job, first)).map(toJobRun);
+  }
+
+  async getRun(id: string): Promise<JobRun | null> {
+    const doc = await this.repo.run(id);
+    return doc && toJobRun(doc);
   }
 
   private async execute(job: string, lease: string, work: JobWork, startedAt: Date, alert: boolean): Promise<JobRun> {
-    const runs = this.store.collection('jobRuns');
     const run: JobRunDoc = { _id: this.store.newId(), job, holder: this.holder, startedAt, outcome: 'running' };
     const fence = new AbortController();
     const renewal = setInterval(() => void this.renew(lease, fence), this.renewEveryMs);
     renewal.unref();
     try {
-      await runs.insertOne(run);
+      await this.repo.insertRun(run);
       const result = (await work(fence.signal)) ?? {};
       run.outcome = result.problem ? 'failed' : 'succeeded';
       if (result.problem) run.error = result.problem;
@@ -133,9 +136,8 @@ export class JobService implements LeaseRunner {
     }
     const finishedAt = this.clock.now();
     Object.assign(run, { finishedAt, durationMs: finishedAt.getTime() - startedAt.getTime() });
-    const { _id, ...finished } = run;
-    await runs
-      .updateOne({ _id }, { $set: finished })
+    await this.repo
+      .finishRun(run)
       .catch((e: unknown) => this.logger.error({ err: e, job }, 'could not record the job run'));
     const log = { job, runId: run._id, outcome: run.outcome, durationMs: run.durationMs, summary: run.summary };
     if (run.outcome === 'failed') {
@@ -179,32 +181,18 @@ export class JobService implements LeaseRunner {
 
   /** Recording a run that did nothing is best effort: the log line above already tells. */
   private async record(run: JobRunDoc): Promise<void> {
-    await this.store
-      .collection('jobRuns')
-      .insertOne(run)
+    await this.repo
+      .insertRun(run)
       .catch((e: unknown) => this.logger.warn({ err: e, job: run.job }, 'could not record the job run'));
   }
 
   private async acquire(job: string, slot: Date, now: Date): Promise<Acquired> {
-    const locks = this.store.collection('jobLocks');
-    try {
-      await locks.updateOne(
-        {
-          _id: job,
-          expiresAt: { $lte: now },
-          $or: [{ lastSlot: { $exists: false } }, { lastSlot: { $lt: slot } }],
-        },
-        { $set: { holder: this.holder, acquiredAt: now, expiresAt: this.expiry(), lastSlot: slot } },
-        { upsert: true },
-      );
+    if (await this.repo.takeLease(job, { holder: this.holder, now, expiresAt: this.expiry(), slot }))
       return { acquired: true };
-    } catch (error) {
-      if (!(error instanceof DuplicateKeyError)) throw error;
-      const lock = await locks.findOne({ _id: job });
-      if (lock && lock.expiresAt > now)
-        return { acquired: false, reason: `lease held by ${lock.holder} until ${lock.expiresAt.toISOString()}` };
-      return { acquired: false, reason: `slot ${slot.toISOString()} already ran` };
-    }
+    const lock = await this.repo.lease(job);
+    if (lock && lock.expiresAt > now)
+      return { acquired: false, reason: `lease held by ${lock.holder} until ${lock.expiresAt.toISOString()}` };
+    return { acquired: false, reason: `slot ${slot.toISOString()} already ran` };
   }
 
   private expiry(): Date {
@@ -218,9 +206,7 @@ export class JobService implements LeaseRunner {
   private async renew(job: string, fence: AbortController): Promise<void> {
     if (fence.signal.aborted) return;
     try {
-      const kept = await this.store
-        .collection('jobLocks')
-        .updateOne({ _id: job, holder: this.holder }, { $set: { expiresAt: this.expiry() } });
+      const kept = await this.repo.extendLease(job, this.holder, this.expiry());
       if (kept) return;
       this.logger.warn({ job, holder: this.holder }, 'job lease lost while running; stopping the work');
       fence.abort(new DomainError('CONFLICT', `the ${job} lease was lost while running`));
@@ -231,9 +217,8 @@ export class JobService implements LeaseRunner {
   }
 
   private async release(job: string): Promise<void> {
-    await this.store
-      .collection('jobLocks')
-      .updateOne({ _id: job, holder: this.holder }, { $set: { expiresAt: this.clock.now() } })
+    await this.repo
+      .extendLease(job, this.holder, this.clock.now())
       .catch((e: unknown) => this.logger.warn({ err: e, job }, 'could not release the job lease; it will expire'));
   }
 

@@ -2,9 +2,7 @@ import { DomainError, DuplicateKeyError } from '../errors.js';
 import type { Actor } from '../ports/documents.js';
 import type { Clock, Logger } from '../ports/runtime.port.js';
 import type { Store, StoreTx } from '../ports/store.port.js';
-
-/** The one maintenance switch document. */
-export const MAINTENANCE_ID = 'mode';
+import { MaintenanceRepository } from './maintenance.repository.js';
 
 export interface MaintenanceState {
   reason: string;
@@ -24,7 +22,7 @@ export function maintenanceError(state: Pick<MaintenanceState, 'reason' | 'since
 
 /** Reads the switch through `db` (inside a transaction: as of that transaction's snapshot). */
 export async function readMaintenance(db: StoreTx): Promise<MaintenanceState | null> {
-  const doc = await db.collection('maintenance').findOne({ _id: MAINTENANCE_ID });
+  const doc = await new MaintenanceRepository({ store: db }).find();
   return doc?.active ? { reason: doc.reason, since: doc.since, by: doc.by } : null;
 }
 
@@ -38,7 +36,11 @@ export const isMaintenanceError = (e: unknown): e is DomainError =>
  * earlier: whoever turns it on must then drain those (BackupSource.drainTransactions).
  */
 export class MaintenanceService {
-  constructor(private readonly o: { store: Store; clock: Clock; logger?: Logger }) {}
+  private readonly switch: MaintenanceRepository;
+
+  constructor(private readonly o: { store: Store; clock: Clock; logger?: Logger }) {
+    this.switch = new MaintenanceRepository(o);
+  }
 
   current(): Promise<MaintenanceState | null> {
     return readMaintenance(this.o.store);
@@ -56,13 +58,7 @@ export class MaintenanceService {
   async enter(input: { reason: string; by: Actor }): Promise<Date> {
     const since = this.o.clock.now();
     try {
-      await this.o.store
-        .collection('maintenance')
-        .updateOne(
-          { _id: MAINTENANCE_ID, active: { $ne: true } },
-          { $set: { active: true, reason: input.reason, since, by: input.by }, $unset: { endedAt: true } },
-          { upsert: true },
-        );
+      await this.switch.turnOn({ reason: input.reason, since, by: input.by });
     } catch (error) {
       if (!(error instanceof DuplicateKeyError)) throw error;
       const state = await this.current();
@@ -77,11 +73,7 @@ export class MaintenanceService {
 
   /** Turns maintenance off (only the one that began at `since`, when given). */
   async leave(since?: Date): Promise<void> {
-    const filter: Record<string, unknown> = { _id: MAINTENANCE_ID, active: true };
-    if (since) filter.since = since;
-    const doc = await this.o.store
-      .collection('maintenance')
-      .updateOne(filter, { $set: { active: false, endedAt: this.o.clock.now() } });
+    const doc = await this.switch.turnOff(this.o.clock.now(), since);
     if (doc) this.o.logger?.warn({ reason: doc.reason }, 'maintenance mode off: writes accepted again');
   }
 }

@@ -2,11 +2,13 @@ import { DomainError } from '../errors.js';
 import type { LedgerService } from '../ledger/ledger.service.js';
 import type { Actor, PurchaseDoc, PurchaseStatus } from '../ports/documents.js';
 import type { Alert, Clock } from '../ports/runtime.port.js';
-import type { StoreTx } from '../ports/store.port.js';
+import type { Store, StoreTx } from '../ports/store.port.js';
 import type { ChargeInfo, DisputeInfo } from './payment-provider.port.js';
 import { notOurs, type Effect } from './purchase-effects.service.js';
+import { PurchaseRepository } from './purchase.repository.js';
 
 export interface ClawbackOptions {
+  store: Store;
   clock: Clock;
   ledger: LedgerService;
 }
@@ -19,10 +21,12 @@ export interface ClawbackOptions {
 export class ClawbackService {
   private readonly clock: Clock;
   private readonly ledger: LedgerService;
+  private readonly purchases: PurchaseRepository;
 
   constructor(options: ClawbackOptions) {
     this.clock = options.clock;
     this.ledger = options.ledger;
+    this.purchases = new PurchaseRepository(options);
   }
 
   /**
@@ -49,9 +53,9 @@ export class ClawbackService {
     const due = target - purchase.creditsClawedBack - purchase.clawbackShortfall;
     const status: PurchaseStatus =
       purchase.status === 'disputed' ? 'disputed' : refunded >= paid ? 'refunded' : 'partially_refunded';
-    const $set = { status, amountRefunded: refunded, chargeId: charge.id, updatedAt: this.clock.now() };
+    const set = { status, amountRefunded: refunded, chargeId: charge.id, updatedAt: this.clock.now() };
     if (due <= 0) {
-      await tx.collection('purchases').updateOne({ _id: purchase._id }, { $set });
+      await this.purchases.update(purchase._id, set, {}, tx);
       return { outcome: 'refund_nothing_due', purchaseId: purchase._id, alerts: [] };
     }
     const taken = await this.ledger.clawbackInTx(tx, {
@@ -63,12 +67,12 @@ export class ClawbackService {
       actor,
       source: { type: 'stripe', ref: charge.id },
     });
-    await tx
-      .collection('purchases')
-      .updateOne(
-        { _id: purchase._id },
-        { $set, $inc: { creditsClawedBack: taken.taken, clawbackShortfall: taken.shortfall } },
-      );
+    await this.purchases.update(
+      purchase._id,
+      set,
+      { creditsClawedBack: taken.taken, clawbackShortfall: taken.shortfall },
+      tx,
+    );
     return {
       outcome: taken.shortfall > 0 ? 'refund_clawed_back_with_shortfall' : 'refund_clawed_back',
       purchaseId: purchase._id,
@@ -82,16 +86,16 @@ export class ClawbackService {
     const purchase = await this.purchaseForPayment(tx, dispute.paymentIntentId, dispute.chargeId);
     if (!purchase)
       return { ...notOurs('dispute on a charge with no credit purchase'), alerts: [unknownDispute(dispute)] };
-    await tx.collection('purchases').updateOne(
-      { _id: purchase._id },
+    await this.purchases.update(
+      purchase._id,
       {
-        $set: {
-          status: 'disputed',
-          disputeId: dispute.id,
-          ...(dispute.chargeId ? { chargeId: dispute.chargeId } : {}),
-          updatedAt: this.clock.now(),
-        },
+        status: 'disputed',
+        disputeId: dispute.id,
+        ...(dispute.chargeId ? { chargeId: dispute.chargeId } : {}),
+        updatedAt: this.clock.now(),
       },
+      {},
+      tx,
     );
     return {
       outcome: 'marked_disputed',
@@ -119,16 +123,12 @@ export class ClawbackService {
       return { ...notOurs('dispute on a charge with no credit purchase'), alerts: [unknownDispute(dispute)] };
     const now = this.clock.now();
     if (dispute.status !== 'lost') {
-      await tx
-        .collection('purchases')
-        .updateOne({ _id: purchase._id }, { $set: { status: statusWithoutDispute(purchase), updatedAt: now } });
+      await this.purchases.update(purchase._id, { status: statusWithoutDispute(purchase), updatedAt: now }, {}, tx);
       return { outcome: `dispute_${dispute.status}`, purchaseId: purchase._id, alerts: [] };
     }
     const due = purchase.creditsGranted - purchase.creditsClawedBack - purchase.clawbackShortfall;
     if (due <= 0) {
-      await tx
-        .collection('purchases')
-        .updateOne({ _id: purchase._id }, { $set: { status: 'disputed', updatedAt: now } });
+      await this.purchases.update(purchase._id, { status: 'disputed', updatedAt: now }, {}, tx);
       return { outcome: 'dispute_lost_nothing_due', purchaseId: purchase._id, alerts: [] };
     }
     const taken = await this.ledger.clawbackInTx(tx, {
@@ -140,12 +140,11 @@ export class ClawbackService {
       actor,
       source: { type: 'stripe', ref: dispute.id },
     });
-    await tx.collection('purchases').updateOne(
-      { _id: purchase._id },
-      {
-        $set: { status: 'disputed', disputeId: dispute.id, updatedAt: now },
-        $inc: { creditsClawedBack: taken.taken, clawbackShortfall: taken.shortfall },
-      },
+    await this.purchases.update(
+      purchase._id,
+      { status: 'disputed', disputeId: dispute.id, updatedAt: now },
+      { creditsClawedBack: taken.taken, clawbackShortfall: taken.shortfall },
+      tx,
     );
     return {
       outcome: taken.shortfall > 0 ? 'dispute_lost_clawed_back_with_shortfall' : 'dispute_lost_clawed_back',
@@ -155,17 +154,8 @@ export class ClawbackService {
     };
   }
 
-  private async purchaseForPayment(
-    tx: StoreTx,
-    paymentIntentId: string | null,
-    chargeId: string | null,
-  ): Promise<PurchaseDoc | null> {
-    const purchases = tx.collection('purchases');
-    if (paymentIntentId) {
-      const byIntent = await purchases.findOne({ paymentIntentId });
-      if (byIntent) return byIntent;
-    }
-    return chargeId ? purchases.findOne({ chargeId }) : null;
+  private purchaseForPayment(tx: StoreTx, paymentIntentId: string | null, chargeId: string | null) {
+    return this.purchases.byPayment(paymentIntentId, chargeId, tx);
   }
 }
 

@@ -1,8 +1,9 @@
 /**
- * Persistence shapes of every collection (DESIGN.md "Data model"). Plain data only: ids are strings,
+ * Persistence shapes of every collection (docs/ARCHITECTURE.md, "Data"). Plain data only: ids are strings,
  * times are Dates, money amounts are integers (credits, or minor currency units).
  */
-export type ActorType = 'user' | 'support' | 'admin' | 'service' | 'system' | 'stripe' | 'discord';
+export const ACTOR_TYPES = ['user', 'support', 'admin', 'service', 'system', 'stripe', 'discord'] as const;
+export type ActorType = (typeof ACTOR_TYPES)[number];
 export interface Actor {
   type: ActorType;
   id: string;
@@ -234,6 +235,23 @@ export interface PendingConfirmationDoc {
   ledgerEntryId?: string;
 }
 
+/**
+ * One claimed idempotency key of a request whose effect is not a single store transaction (a
+ * support replay of a Stripe event, an on-demand backup): the unique (scope, key) index lets one
+ * request run; the others replay its stored result.
+ */
+export interface IdempotencyKeyDoc {
+  _id: string;
+  scope: string;
+  key: string;
+  /** Canonical description of the request, compared when the key is used again. */
+  fingerprint: string;
+  status: 'running' | 'done';
+  result?: Record<string, unknown>;
+  createdAt: Date;
+  completedAt?: Date;
+}
+
 /** Every collection the Store holds, by name. */
 export interface Collections {
   accounts: AccountDoc;
@@ -249,5 +267,6 @@ export interface Collections {
   pendingConfirmations: PendingConfirmationDoc;
   maintenance: MaintenanceDoc;
   restoreJournal: RestoreJournalDoc;
+  idempotencyKeys: IdempotencyKeyDoc;
 }
 export type CollectionName = keyof Collections;

@@ -1,7 +1,7 @@
 import type { CollectionName } from './documents.js';
 import type { IndexSpec } from './store.port.js';
 
-/** The indexes of DESIGN.md's data model; both adapters create and enforce exactly these. */
+/** The indexes of every collection; both adapters create and enforce exactly these. */
 export const INDEXES: Record<CollectionName, readonly IndexSpec[]> = {
   accounts: [
     { name: 'email_unique', keys: { email: 1 }, unique: true },
@@ -45,6 +45,7 @@ export const INDEXES: Record<CollectionName, readonly IndexSpec[]> = {
   ],
   maintenance: [],
   restoreJournal: [],
+  idempotencyKeys: [{ name: 'scope_key_unique', keys: { scope: 1, key: 1 }, unique: true }],
 };
 
 export const COLLECTION_NAMES = Object.keys(INDEXES) as CollectionName[];

@@ -46,6 +46,9 @@ export interface StoreTx {
   collection<N extends CollectionName>(name: N): CollectionPort<Collections[N]>;
 }
 
+/** Where a repository reads and writes: the store itself, or a transaction of it. */
+export type Db = StoreTx;
+
 export interface Store {
   readonly kind: 'memory' | 'mongo';
   /** Human description for logs and /readyz (never contains credentials). */

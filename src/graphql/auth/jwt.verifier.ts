@@ -11,6 +11,8 @@ export interface Principal {
   subject: string;
   /** Present for people (user/support/admin); a `service` token may have none. */
   email?: string;
+  /** The identity provider vouches that `email` belongs to this subject (`email_verified: true`). */
+  emailVerified: boolean;
   roles: AuthRole[];
 }
 
@@ -38,6 +40,11 @@ const DEFAULT_MAX_TOKEN_AGE_SECONDS = 24 * 3600;
 const claims = z.object({
   sub: z.string().min(1).max(255),
   email: z.string().trim().toLowerCase().pipe(z.email()).optional(),
+  // Some identity providers (Cognito) send the flag as a string; anything else means "not verified".
+  email_verified: z
+    .unknown()
+    .optional()
+    .transform((v) => v === true || v === 'true'),
   exp: z.number(),
   iat: z.number().optional(),
 });
@@ -73,7 +80,7 @@ export class JwtVerifier {
     }
     const parsed = claims.safeParse(payload);
     if (!parsed.success) throw unauthenticated(`bad claim ${parsed.error.issues[0]?.path.join('.') ?? ''}`);
-    const { sub, email, exp, iat } = parsed.data;
+    const { sub, email, email_verified: emailVerified, exp, iat } = parsed.data;
     const rolesClaim = this.options.rolesClaim ?? 'roles';
     const rawRoles = rolesValue.safeParse(claimAt(payload, rolesClaim));
     if (!rawRoles.success) throw unauthenticated(`bad claim ${rolesClaim}`);
@@ -83,7 +90,7 @@ export class JwtVerifier {
     const person = roles.some((r) => r !== 'service');
     if (person && !email) throw unauthenticated('the email claim is required for user tokens');
     if (person) this.checkLifetime(exp, iat);
-    return { subject: sub, email, roles };
+    return { subject: sub, email, emailVerified: Boolean(email && emailVerified), roles };
   }
 
   /**

@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import { isMaintenanceError } from '../../domain/maintenance/maintenance.service.js';
+import type { Counter } from 'prom-client';
 import type { Logger } from '../../domain/ports/runtime.port.js';
 import type { EventStatus, StripeEventsService } from '../../domain/payments/stripe-events.service.js';
 import { toPaymentEvent } from './stripe-event.mapper.js';
@@ -10,6 +11,8 @@ export interface StripeWebhookRouteOptions {
   verifier: StripeWebhookVerifier | null;
   events: StripeEventsService;
   logger: Logger;
+  /** Deliveries by outcome (processed, duplicate, ignored, failed, rejected, unconfigured, maintenance). */
+  outcomes?: Counter<'outcome'>;
 }
 
 /** 2xx tells Stripe to stop; 500 makes it retry (with backoff, for up to 3 days). */
@@ -20,17 +23,19 @@ const HTTP_STATUS: Record<EventStatus, number> = { processed: 200, duplicate: 20
  * call. A delivery that fails verification is answered 400 and leaves nothing behind.
  */
 export function mountStripeWebhook(options: StripeWebhookRouteOptions): (app: Express) => void {
-  const { verifier, events, logger } = options;
+  const { verifier, events, logger, outcomes } = options;
   return (app) => {
     app.post('/webhooks/stripe', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
       if (!verifier) {
         logger.error({ reqId: req.id }, 'Stripe webhook received but STRIPE_WEBHOOK_SECRET is not set');
+        outcomes?.inc({ outcome: 'unconfigured' });
         res.status(503).json({ error: 'webhook endpoint not configured' });
         return;
       }
       const verified = verifier.verify(req.body, req.header('stripe-signature'));
       if (!verified.ok) {
         logger.warn({ reqId: req.id, reason: verified.reason }, 'Stripe webhook rejected');
+        outcomes?.inc({ outcome: 'rejected' });
         res.status(400).json({ error: verified.reason });
         return;
       }
@@ -41,9 +46,11 @@ export function mountStripeWebhook(options: StripeWebhookRouteOptions): (app: Ex
         if (!isMaintenanceError(error)) throw error;
         // Maintenance (a restore): nothing was recorded; 503 makes Stripe deliver the event again later.
         logger.warn({ reqId: req.id, eventId: verified.event.id }, 'Stripe webhook refused: maintenance');
+        outcomes?.inc({ outcome: 'maintenance' });
         res.status(503).set('retry-after', '60').json({ received: false, error: error.message });
         return;
       }
+      outcomes?.inc({ outcome: result.status });
       res.status(HTTP_STATUS[result.status]).json({
         received: result.status !== 'failed',
         eventId: result.eventId,

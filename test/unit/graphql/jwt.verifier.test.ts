@@ -19,8 +19,22 @@ describe(JwtVerifier.name, () => {
       expect(await verifier.verify(await sign({ roles: ['support', 'admin'] }))).toEqual({
         subject: 'auth0|u1',
         email: 'u1@example.com',
+        emailVerified: true,
         roles: ['support', 'admin'],
       });
+    });
+
+    it('trusts the email only when email_verified is true (a boolean, or the string some providers send)', async () => {
+      expect((await verifier.verify(await sign({ emailVerified: false }))).emailVerified).toBe(false);
+      const bare = (extra: object) =>
+        new SignJWT({ email: 'a@example.com', ...extra })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('s')
+          .setExpirationTime(Math.floor(NOW.getTime() / 1000) + 60)
+          .sign(new TextEncoder().encode(SECRET));
+      expect((await verifier.verify(await bare({}))).emailVerified).toBe(false);
+      expect((await verifier.verify(await bare({ email_verified: 'true' }))).emailVerified).toBe(true);
+      expect((await verifier.verify(await bare({ email_verified: 1 }))).emailVerified).toBe(false);
     });
 
     it('treats a token without roles as a user, and ignores role names it does not know', async () => {
@@ -38,6 +52,7 @@ describe(JwtVerifier.name, () => {
       expect(await verifier.verify(await sign({ email: undefined, roles: ['service'] }))).toEqual({
         subject: 'auth0|u1',
         email: undefined,
+        emailVerified: false,
         roles: ['service'],
       });
       await expect(verifier.verify(await sign({ email: undefined, roles: ['user'] }))).rejects.toMatchObject({
