@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { AccountService } from './domain/accounts/account.service.js';
 import { BackupService } from './domain/backups/backup.service.js';
 import { JobService } from './domain/jobs/job.service.js';
+import { CreditOverviewService } from './domain/ledger/credit-overview.service.js';
 import { LedgerService } from './domain/ledger/ledger.service.js';
 import { gateWrites } from './domain/maintenance/maintenance.gate.js';
 import { MaintenanceService } from './domain/maintenance/maintenance.service.js';
@@ -44,6 +45,7 @@ export interface Services {
   support: SupportService;
   paymentSupport: PaymentSupportService;
   backupSupport: BackupSupportService;
+  creditOverview: CreditOverviewService;
 }
 
 export interface ServiceDeps {
@@ -124,6 +126,7 @@ export function buildServices(deps: ServiceDeps): Services {
     support,
     paymentSupport: new PaymentSupportService({ store, clock, support, provider, effects, stripeEvents }),
     backupSupport: new BackupSupportService({ store, clock, backups, jobs }),
+    creditOverview: new CreditOverviewService({ store, clock }),
   };
 }
 

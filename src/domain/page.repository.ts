@@ -50,6 +50,32 @@ export async function ascendingPage<T extends BaseDoc>(
   return toPage(docs.slice(0, size), docs.length > size, (d) => encode([d[field]]));
 }
 
+/**
+ * Keyset pagination on (field desc, _id desc) for a number or Date field that several documents may
+ * share (a balance, a last-activity time): `_id` breaks ties, so no document repeats or is skipped.
+ */
+export async function descendingPage<T extends BaseDoc>(
+  collection: CollectionPort<T>,
+  filter: Filter,
+  field: keyof T & string,
+  args: PageArgs,
+): Promise<Page<T>> {
+  const size = pageSize(args.first);
+  let where = filter;
+  if (args.after) {
+    const [kind, raw, id] = decode(args.after, 3);
+    const value = kind === 'd' ? new Date(String(raw)) : raw;
+    const valid = kind === 'd' ? !Number.isNaN((value as Date).getTime()) : kind === 'n' && typeof raw === 'number';
+    if (!valid || typeof id !== 'string') throw badInput('after: not a cursor returned by this API');
+    where = { $and: [filter, { $or: [{ [field]: { $lt: value } }, { [field]: value, _id: { $lt: id } }] }] };
+  }
+  const docs = await collection.find(where, { sort: { [field]: -1, _id: -1 }, limit: size + 1 });
+  return toPage(docs.slice(0, size), docs.length > size, (d) => {
+    const v = d[field] as unknown;
+    return encode(v instanceof Date ? ['d', v.toISOString(), d._id] : ['n', v, d._id]);
+  });
+}
+
 function toPage<T>(items: T[], hasNextPage: boolean, cursorOf: (item: T) => string): Page<T> {
   const cursors = items.map(cursorOf);
   return {

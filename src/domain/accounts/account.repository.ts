@@ -1,4 +1,4 @@
-import { ascendingPage } from '../page.repository.js';
+import { ascendingPage, descendingPage } from '../page.repository.js';
 import type { Page, PageArgs } from '../pagination.js';
 import type { AccountDoc, AccountStatus } from '../ports/documents.js';
 import type { Db, Store } from '../ports/store.port.js';
@@ -41,10 +41,19 @@ export class AccountRepository {
     return this.accounts().find({});
   }
 
-  /** Email-prefix search, ordered by email (keyset pagination). */
-  searchByEmailPrefix(prefix: string, args: PageArgs): Promise<Page<AccountDoc>> {
+  /**
+   * Email-prefix search (keyset pagination), ordered by email (A→Z) or, largest/newest first, by
+   * balance or by last activity (`updatedAt`, which every balance or status change moves).
+   */
+  searchByEmailPrefix(
+    prefix: string,
+    args: PageArgs,
+    orderBy: 'email' | 'balance' | 'updatedAt' = 'email',
+  ): Promise<Page<AccountDoc>> {
     const filter = prefix ? { email: { $regex: `^${escapeRegex(prefix)}` } } : {};
-    return ascendingPage(this.accounts(), filter, 'email', args);
+    return orderBy === 'email'
+      ? ascendingPage(this.accounts(), filter, 'email', args)
+      : descendingPage(this.accounts(), filter, orderBy, args);
   }
 
   async insert(doc: AccountDoc): Promise<void> {
@@ -73,6 +82,11 @@ export class AccountRepository {
 
   setStatus(id: string, status: AccountStatus, now: Date, db?: Db): Promise<AccountDoc | null> {
     return this.accounts(db).updateOne({ _id: id }, { $set: { status, updatedAt: now } });
+  }
+
+  /** Adds to (or, negative, pays off) what the account still owes from clawbacks. */
+  owe(id: string, delta: number, now: Date, db?: Db): Promise<AccountDoc | null> {
+    return this.accounts(db).updateOne({ _id: id }, { $inc: { clawbackOwed: delta }, $set: { updatedAt: now } });
   }
 
   /**

@@ -8,7 +8,7 @@ import type { Db, Store } from '../ports/store.port.js';
 import { transactionWithRetry } from '../transaction.js';
 import { emailAddress, entityId, parseInput, reasonText } from '../validation.js';
 import { AccountRepository } from './account.repository.js';
-import { toAccount, type Account } from './account.types.js';
+import { toAccount, toAuditEntry, type Account, type AccountOrder, type AuditEntry } from './account.types.js';
 
 export interface AccountServiceOptions {
   store: Store;
@@ -121,11 +121,22 @@ export class AccountService {
     return new Map(docs.map((d) => [d._id, toAccount(d)]));
   }
 
-  /** Email-prefix search, ordered by email. */
-  async search(prefix: string | null | undefined, args: PageArgs): Promise<Page<Account>> {
+  /** Email-prefix search, ordered by email (default), by balance or by last activity (largest/newest first). */
+  async search(
+    prefix: string | null | undefined,
+    args: PageArgs & { orderBy?: AccountOrder | null },
+  ): Promise<Page<Account>> {
     const p = (prefix ?? '').trim().toLowerCase();
     if (p.length > 254) throw new DomainError('BAD_USER_INPUT', 'search: must be at most 254 characters');
-    return mapPage(await this.accounts.searchByEmailPrefix(p, args), toAccount);
+    const orderBy = args.orderBy ?? 'email';
+    const field = orderBy === 'email' ? 'email' : orderBy === 'balance' ? 'balance' : 'updatedAt';
+    return mapPage(await this.accounts.searchByEmailPrefix(p, args, field), toAccount);
+  }
+
+  /** Every audited action on the account (support, admin, system), newest first. */
+  async auditTrail(accountId: string, args: PageArgs): Promise<Page<AuditEntry>> {
+    const id = parseInput(entityId, accountId);
+    return mapPage(await this.audit.pageForTarget({ type: 'account', id }, args), toAuditEntry);
   }
 
   /** Links a Discord user to an account (one Discord user per account). Audited. */

@@ -1,3 +1,5 @@
+import { newestFirstPage } from '../page.repository.js';
+import type { Page, PageArgs } from '../pagination.js';
 import type { Actor, AuditLogDoc } from '../ports/documents.js';
 import type { Clock } from '../ports/runtime.port.js';
 import type { Db, Store } from '../ports/store.port.js';
@@ -43,5 +45,11 @@ export class AuditRepository {
       createdAt: this.o.clock.now(),
     };
     await db.collection('auditLog').insertOne(doc);
+  }
+
+  /** Every audited action whose target is the given entity, newest first (keyset pagination). */
+  pageForTarget(target: { type: string; id: string }, args: PageArgs): Promise<Page<AuditLogDoc>> {
+    const filter = { 'target.type': target.type, 'target.id': target.id };
+    return newestFirstPage(this.o.store.collection('auditLog'), filter, args);
   }
 }

@@ -1,7 +1,7 @@
 import { newestFirstPage } from '../page.repository.js';
 import type { Page, PageArgs } from '../pagination.js';
 import type { LedgerEntryDoc, ReservationDoc, ReservationStatus, SourceType } from '../ports/documents.js';
-import type { Db, Store } from '../ports/store.port.js';
+import type { DailySum, Db, Store } from '../ports/store.port.js';
 
 /**
  * The ledger aggregate's storage: append-only `ledgerEntries` and the `reservations` that hold
@@ -52,6 +52,17 @@ export class LedgerRepository {
   /** Σ amount per account: what every balance must equal. */
   sumsByAccount(): Promise<Map<string, number>> {
     return this.entries().sumBy('accountId', 'amount');
+  }
+
+  /**
+   * Σ amount of purchase and spend entries per UTC day and kind since `from`, summed by the engine
+   * (an aggregation on MongoDB): the entries themselves never cross the wire.
+   */
+  purchaseAndSpendByDay(from: Date): Promise<DailySum[]> {
+    return this.entries().sumByDay('createdAt', 'kind', 'amount', {
+      kind: { $in: ['purchase', 'spend'] },
+      createdAt: { $gte: from },
+    });
   }
 
   reservationByKey(accountId: string, idempotencyKey: string, db?: Db): Promise<ReservationDoc | null> {

@@ -194,8 +194,10 @@ export class LedgerService {
       }),
       claim: async () => {
         const account = await this.account(tx, i.accountId);
-        const taken = Math.min(i.amount, account.balance - account.reserved);
-        if (taken <= 0) return none;
+        const taken = Math.max(0, Math.min(i.amount, account.balance - account.reserved));
+        // What could not be taken now (spent, or held by a reservation) is owed: collected later.
+        if (taken < i.amount) await this.accounts.owe(i.accountId, i.amount - taken, this.clock.now(), tx);
+        if (taken === 0) return none;
         const entry = await this.move(tx, { ...m, balanceDelta: -taken }, account);
         return { entry, requested: i.amount, taken, shortfall: i.amount - taken };
       },
@@ -390,9 +392,55 @@ export class LedgerService {
       createdAt: now,
     };
     await this.repo.append(entry, tx);
+    if (m.balanceDelta > 0 || m.kind === 'release') await this.collectOwed(tx, updated, entry);
     return toLedgerEntry(entry);
   }
+
+  /**
+   * A clawback shortfall is paid first from credits that become available again (a released
+   * reservation, a grant), in the same transaction, until nothing is owed; each collection is a
+   * ledger entry and an audit row.
+   */
+  private async collectOwed(tx: StoreTx, account: AccountDoc, after: LedgerEntryDoc): Promise<void> {
+    const owed = account.clawbackOwed ?? 0;
+    const amount = Math.min(owed, account.balance - account.reserved);
+    if (amount <= 0) return;
+    const now = this.clock.now();
+    const updated = await this.accounts.move(account, -amount, 0, now, tx);
+    if (!updated)
+      throw new DomainError('CONFLICT', 'the account changed concurrently; try again', { accountId: account._id });
+    await this.accounts.owe(account._id, -amount, now, tx);
+    const reason = `outstanding clawback shortfall collected (${owed - amount} still owed)`;
+    const entry: LedgerEntryDoc = {
+      _id: this.store.newId(),
+      accountId: account._id,
+      amount: -amount,
+      balanceAfter: updated.balance,
+      reservedAfter: updated.reserved,
+      kind: 'refund_clawback',
+      source: { type: 'system', ref: after._id },
+      actor: SHORTFALL_COLLECTOR,
+      reason,
+      idempotencyKey: `clawback-owed:${after._id}`,
+      fingerprint: fingerprint('collect-owed', after._id, amount),
+      createdAt: now,
+    };
+    await this.repo.append(entry, tx);
+    await this.audit.record(
+      {
+        actor: SHORTFALL_COLLECTOR,
+        action: 'credits.collect_clawback_shortfall',
+        target: { type: 'account', id: account._id },
+        entry: { id: entry._id, amount: entry.amount, balanceAfter: entry.balanceAfter },
+        reason,
+        details: { owedBefore: owed, collected: amount, after: { entryId: after._id, kind: after.kind } },
+      },
+      tx,
+    );
+  }
 }
+
+const SHORTFALL_COLLECTOR: Actor = { type: 'system', id: 'clawback-shortfall', name: 'Clawback shortfall collection' };
 
 const insufficient = (account: AccountDoc, needed: number): DomainError =>
   new DomainError(

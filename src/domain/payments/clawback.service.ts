@@ -171,7 +171,7 @@ function shortfallAlert(p: PurchaseDoc, shortfall: number, cause: string): Alert
     title: 'Credits could not be fully taken back',
     body:
       `After the ${cause}, ${shortfall} credit(s) of purchase ${p._id} could not be taken back from account ` +
-      `${p.accountId}: they were already spent. The shortfall is recorded on the purchase.`,
+      `${p.accountId}: they were already spent or held for a running analysis. The shortfall is recorded on the purchase and is collected from the account's next release or grant.`,
     action: 'Review the account; decide whether to freeze it or write the shortfall off.',
     key: 'stripe-clawback-shortfall',
   };

@@ -19,6 +19,8 @@ export interface AccountDoc {
   stripeCustomerId?: string;
   balance: number;
   reserved: number;
+  /** Credits a refund or lost dispute could not take back yet; collected from the next release or grant. */
+  clawbackOwed?: number;
   status: AccountStatus;
   createdAt: Date;
   updatedAt: Date;

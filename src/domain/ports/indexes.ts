@@ -8,10 +8,13 @@ export const INDEXES: Record<CollectionName, readonly IndexSpec[]> = {
     { name: 'authSubject_unique', keys: { authSubject: 1 }, unique: true, sparse: true },
     { name: 'discordUserId_unique', keys: { discordUserId: 1 }, unique: true, sparse: true },
     { name: 'stripeCustomerId_unique', keys: { stripeCustomerId: 1 }, unique: true, sparse: true },
+    { name: 'balance_desc', keys: { balance: -1, _id: -1 } },
+    { name: 'updated_desc', keys: { updatedAt: -1, _id: -1 } },
   ],
   ledgerEntries: [
     { name: 'account_idempotency_unique', keys: { accountId: 1, idempotencyKey: 1 }, unique: true },
     { name: 'account_newest', keys: { accountId: 1, createdAt: -1, _id: -1 } },
+    { name: 'kind_created', keys: { kind: 1, createdAt: 1 } },
   ],
   reservations: [
     { name: 'account_idempotency_unique', keys: { accountId: 1, idempotencyKey: 1 }, unique: true },

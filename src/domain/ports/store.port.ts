@@ -39,6 +39,19 @@ export interface CollectionPort<T extends BaseDoc> {
   deleteMany(filter: Filter): Promise<number>;
   /** Sum of `valueField` grouped by `groupField` (like `$group` + `$sum`). */
   sumBy(groupField: string, valueField: string, filter?: Filter): Promise<Map<string, number>>;
+  /**
+   * Sum of `valueField` per UTC calendar day of the Date field `dateField` and per value of
+   * `groupField` (`$group` on `$dateToString` + the field), computed by the engine: the documents
+   * themselves are never returned. Rows come ordered by day, then group.
+   */
+  sumByDay(dateField: string, groupField: string, valueField: string, filter?: Filter): Promise<DailySum[]>;
+}
+
+/** One row of `sumByDay`: `day` is `YYYY-MM-DD` (UTC). */
+export interface DailySum {
+  day: string;
+  group: string;
+  total: number;
 }
 
 /** What a transaction callback receives: the same collections, bound to the transaction. */

@@ -173,6 +173,13 @@ export class SupportService {
     return { account: linked, changed: true };
   }
 
+  /** Freezes (no spending, no buying) or unfreezes the named account; audited with the reason. */
+  async setFrozen(input: { target: AccountTarget; frozen: boolean; reason: string; actor: Actor }): Promise<Account> {
+    const account = await this.resolveAccount(input.target);
+    const change = { accountId: account.id, reason: input.reason, actor: input.actor };
+    return input.frozen ? this.accounts.freeze(change) : this.accounts.unfreeze(change);
+  }
+
   /** Email, status, balance, reserved, the last 10 ledger entries and the last purchases. */
   async overview(target: AccountTarget): Promise<AccountOverview> {
     const account = await this.resolveAccount(target);

@@ -14,6 +14,7 @@ import { COLLECTION_NAMES, INDEXES } from '../../domain/ports/indexes.js';
 import type {
   BaseDoc,
   CollectionPort,
+  DailySum,
   Filter,
   FindOptions,
   IndexSpec,
@@ -365,5 +366,20 @@ class MemoryCollection<T extends BaseDoc> implements CollectionPort<T> {
       out.set(key, (out.get(key) ?? 0) + (typeof v === 'number' ? v : 0));
     }
     return out;
+  }
+
+  async sumByDay(dateField: string, groupField: string, valueField: string, filter: Filter = {}): Promise<DailySum[]> {
+    const out = new Map<string, DailySum>();
+    for (const doc of this.read(filter)) {
+      const at = getPath(doc, dateField);
+      if (!(at instanceof Date)) continue; // MongoDB's $dateToString yields null for non-dates: not a day
+      const day = at.toISOString().slice(0, 10);
+      const group = String(getPath(doc, groupField));
+      const v = getPath(doc, valueField);
+      const row = out.get(`${day}\u0000${group}`) ?? { day, group, total: 0 };
+      row.total += typeof v === 'number' ? v : 0;
+      out.set(`${day}\u0000${group}`, row);
+    }
+    return [...out.values()].sort((a, b) => a.day.localeCompare(b.day) || a.group.localeCompare(b.group));
   }
 }

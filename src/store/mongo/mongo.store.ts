@@ -13,6 +13,7 @@ import type { CollectionName, Collections } from '../../domain/ports/documents.j
 import type {
   BaseDoc,
   CollectionPort,
+  DailySum,
   Filter,
   FindOptions,
   Sort,
@@ -232,5 +233,21 @@ class MongoCollection<T extends BaseDoc> implements CollectionPort<T> {
       )
       .toArray();
     return new Map(rows.map((r) => [String(r._id), r.total]));
+  }
+
+  async sumByDay(dateField: string, groupField: string, valueField: string, filter: Filter = {}): Promise<DailySum[]> {
+    const day = { $dateToString: { format: '%Y-%m-%d', date: `$${dateField}`, timezone: 'UTC' } };
+    const rows = await this.col
+      .aggregate<{ _id: { day: string | null; group: unknown }; total: number }>(
+        [
+          { $match: { $and: [filter, { [dateField]: { $type: 'date' } }] } },
+          { $group: { _id: { day, group: `$${groupField}` }, total: { $sum: `$${valueField}` } } },
+        ],
+        { session: this.session },
+      )
+      .toArray();
+    return rows
+      .map((r) => ({ day: String(r._id.day), group: String(r._id.group), total: r.total }))
+      .sort((a, b) => a.day.localeCompare(b.day) || a.group.localeCompare(b.group));
   }
 }
