@@ -47,17 +47,21 @@ export function contextFactory(deps: ContextDeps): (req: HttpRequestInfo) => Pro
   return async ({ requestId, authorization }) => {
     const principal = authorization ? await authenticate(deps, requestId, authorization) : null;
     let account: Promise<Account> | undefined;
+    let accountById: Loaders['accountById'] | undefined;
     return {
       requestId,
       principal,
       services: deps.services,
       config: deps.config,
       logger: deps.logger,
+      // Built on first use: most requests resolve no list that needs it.
       loaders: {
-        accountById: new DataLoader(async (ids) => {
-          const found = await deps.services.accounts.getMany(ids);
-          return ids.map((id) => found.get(id) ?? null);
-        }),
+        get accountById() {
+          return (accountById ??= new DataLoader(async (ids) => {
+            const found = await deps.services.accounts.getMany(ids);
+            return ids.map((id) => found.get(id) ?? null);
+          }));
+        },
       },
       account: () => (account ??= ownAccount(deps.services, principal)),
       actor: () => actorOf(principal),

@@ -86,8 +86,10 @@ export function classifyError(error: unknown): ClassifiedError {
   if (original instanceof GraphQLError) {
     const code = original.extensions.code;
     if (typeof code === 'string' && REQUEST_CODES.has(code)) {
-      // Apollo's own BAD_USER_INPUT is a variable that does not fit its declared type.
-      const reason = code === 'BAD_USER_INPUT' ? 'INVALID_VARIABLES' : code;
+      // Apollo's own BAD_USER_INPUT is a variable that does not fit its declared type; our
+      // validation rules name their own reason (QUERY_LIMIT).
+      const own = original.extensions.reason;
+      const reason = typeof own === 'string' ? own : code === 'BAD_USER_INPUT' ? 'INVALID_VARIABLES' : code;
       return { ...known('BAD_USER_INPUT', original.message), extensions: { reason } };
     }
     if (typeof code === 'string' && (GRAPHQL_ERROR_CODES as readonly string[]).includes(code)) {

@@ -147,4 +147,37 @@ describe(JwtVerifier.name, () => {
       await expect(strict.verify(await sign())).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     });
   });
+
+  describe('verified-token cache', () => {
+    it('answers a repeated token from the cache only until its exp', async () => {
+      let now = NOW.getTime();
+      const verifier = new JwtVerifier({ secret: SECRET, clock: { now: () => new Date(now) } });
+      const token = await sign({ ttl: '1m' });
+      const first = await verifier.verify(token);
+      expect(await verifier.verify(token)).toBe(first); // the same object: served from the cache
+      now += 60_000 + 31_000; // past exp and the 30 s tolerance
+      await expect(verifier.verify(token)).rejects.toMatchObject({
+        code: 'UNAUTHENTICATED',
+        details: { reason: 'expired' },
+      });
+    });
+
+    it('past exp but within the tolerance, verifies the token again instead of trusting the cache', async () => {
+      let now = NOW.getTime();
+      const verifier = new JwtVerifier({ secret: SECRET, clock: { now: () => new Date(now) } });
+      const token = await sign({ ttl: '1m' });
+      const first = await verifier.verify(token);
+      now += 60_000 + 10_000;
+      const again = await verifier.verify(token);
+      expect(again).toEqual(first);
+      expect(again).not.toBe(first);
+    });
+
+    it('never caches a refusal', async () => {
+      const verifier = new JwtVerifier({ secret: SECRET, clock });
+      const forged = `${(await sign()).slice(0, -4)}AAAA`;
+      for (let i = 0; i < 2; i += 1)
+        await expect(verifier.verify(forged)).rejects.toMatchObject({ details: { reason: 'bad signature' } });
+    });
+  });
 });
