@@ -31,7 +31,7 @@ export default tseslint.config(
     },
   },
   {
-    // DESIGN.md: the domain defines ports; adapters live outside it.
+    // docs/ARCHITECTURE.md: the domain defines ports; adapters live outside it.
     files: ['src/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -7,7 +7,7 @@ import type { Actor } from '../domain/ports/documents.js';
 import type { Logger } from '../domain/ports/runtime.port.js';
 import type { Services } from '../services.js';
 import type { JwtVerifier, Principal } from './auth/jwt.verifier.js';
-import { classifyError } from './error-map.js';
+import { classifyError, graphqlHttpStatus } from './error-map.js';
 
 /** Per-request loaders: a list that needs one related document per item reads them in one query. */
 export interface Loaders {
@@ -85,7 +85,7 @@ async function authenticate(deps: ContextDeps, requestId: string, authorization:
         ...c.extensions,
         requestId,
         http: {
-          status: unauthenticated ? 401 : c.code === 'SERVICE_UNAVAILABLE' ? 503 : 500,
+          status: graphqlHttpStatus(c.code),
           headers: new Map(unauthenticated ? [['www-authenticate', 'Bearer error="invalid_token"']] : []),
         },
       },

@@ -2,6 +2,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AuthenticationError, AuthorizationError } from 'type-graphql';
 import { DomainError, type ErrorCode } from '../domain/errors.js';
+import { HTTP_STATUS } from '../http/error-status.js';
 
 /** The closed set of `extensions.code` values this API answers with. */
 export const GRAPHQL_ERROR_CODES = [
@@ -18,6 +19,16 @@ export const GRAPHQL_ERROR_CODES = [
   'INTERNAL_SERVER_ERROR',
 ] as const;
 export type GraphqlErrorCode = (typeof GRAPHQL_ERROR_CODES)[number];
+
+/**
+ * /graphql's own HTTP status, for the errors it answers before executing (authentication, rate
+ * limit): the REST status of the domain code behind the GraphQL code (src/http/error-status.ts).
+ * Errors raised while executing travel in a 200 response's `errors`, as GraphQL clients expect.
+ */
+export const graphqlHttpStatus = (code: GraphqlErrorCode): number =>
+  HTTP_STATUS[
+    code === 'SERVICE_UNAVAILABLE' ? 'UPSTREAM_FAILED' : code === 'INTERNAL_SERVER_ERROR' ? 'INTERNAL' : code
+  ];
 
 export type LogLevel = 'none' | 'warn' | 'error';
 

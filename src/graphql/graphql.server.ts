@@ -30,7 +30,7 @@ export interface GraphqlApi {
   stop(): Promise<void>;
 }
 
-/** The Apollo server of the API process, with every limit of DESIGN.md "Auth and security". */
+/** The Apollo server of the API process, with every limit of README.md "Limits and protections". */
 export async function createGraphqlApi(deps: GraphqlApiDeps): Promise<GraphqlApi> {
   const { config, logger } = deps;
   const production = config.NODE_ENV === 'production';

@@ -4,7 +4,7 @@ import type { IndexSpec } from '../ports/store.port.js';
 import type { BackupSummary } from './backup.types.js';
 
 /**
- * The on-disk format (DESIGN.md "Operations"): one directory per backup named by its UTC start
+ * The on-disk format (README.md "Backups: where and what"): one directory per backup named by its UTC start
  * time, `manifest.json` describing every file, `<collection>.json[.gz]` with one canonical Extended
  * JSON document per line and `<collection>.metadata.json` with the indexes (mongodump's layout).
  */

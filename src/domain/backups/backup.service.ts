@@ -70,7 +70,7 @@ function processLease(): LeaseRunner {
 type Resolved = Required<Omit<BackupServiceOptions, 'logger'>> & Pick<BackupServiceOptions, 'logger'>;
 
 /**
- * Backups of the whole database (README.md, "Backups"): consistent, streamed, verifiable, restorable
+ * Backups of the whole database (README.md "Operations"): consistent, streamed, verifiable, restorable
  * without ever leaving a half-restored database, and pruned without losing the last good one.
  */
 export class BackupService {

@@ -1,5 +1,6 @@
 import { DomainError } from '../errors.js';
 import type { LedgerService } from '../ledger/ledger.service.js';
+import type { Clawback } from '../ledger/ledger.types.js';
 import type { Actor, PurchaseDoc, PurchaseStatus } from '../ports/documents.js';
 import type { Alert, Clock } from '../ports/runtime.port.js';
 import type { Store, StoreTx } from '../ports/store.port.js';
@@ -67,18 +68,7 @@ export class ClawbackService {
       actor,
       source: { type: 'stripe', ref: charge.id },
     });
-    await this.purchases.update(
-      purchase._id,
-      set,
-      { creditsClawedBack: taken.taken, clawbackShortfall: taken.shortfall },
-      tx,
-    );
-    return {
-      outcome: taken.shortfall > 0 ? 'refund_clawed_back_with_shortfall' : 'refund_clawed_back',
-      purchaseId: purchase._id,
-      ledgerEntryId: taken.entry?.id,
-      alerts: taken.shortfall > 0 ? [shortfallAlert(purchase, taken.shortfall, `refund of ${charge.id}`)] : [],
-    };
+    return this.recordClawback(tx, purchase, set, taken, { outcome: 'refund', cause: `refund of ${charge.id}` });
   }
 
   /** A dispute only marks the purchase and tells support; credits stay until it is lost. */
@@ -140,17 +130,33 @@ export class ClawbackService {
       actor,
       source: { type: 'stripe', ref: dispute.id },
     });
+    const set = { status: 'disputed' as const, disputeId: dispute.id, updatedAt: now };
+    return this.recordClawback(tx, purchase, set, taken, {
+      outcome: 'dispute_lost',
+      cause: `lost dispute ${dispute.id}`,
+    });
+  }
+
+  /** Records what was taken back (and the shortfall) on the purchase; a shortfall alerts. */
+  private async recordClawback(
+    tx: StoreTx,
+    purchase: PurchaseDoc,
+    set: Partial<PurchaseDoc>,
+    taken: Clawback,
+    what: { outcome: string; cause: string },
+  ): Promise<Effect> {
     await this.purchases.update(
       purchase._id,
-      { status: 'disputed', disputeId: dispute.id, updatedAt: now },
+      set,
       { creditsClawedBack: taken.taken, clawbackShortfall: taken.shortfall },
       tx,
     );
+    const short = taken.shortfall > 0;
     return {
-      outcome: taken.shortfall > 0 ? 'dispute_lost_clawed_back_with_shortfall' : 'dispute_lost_clawed_back',
+      outcome: `${what.outcome}_clawed_back${short ? '_with_shortfall' : ''}`,
       purchaseId: purchase._id,
       ledgerEntryId: taken.entry?.id,
-      alerts: taken.shortfall > 0 ? [shortfallAlert(purchase, taken.shortfall, `lost dispute ${dispute.id}`)] : [],
+      alerts: short ? [shortfallAlert(purchase, taken.shortfall, what.cause)] : [],
     };
   }
 

@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import type { Account } from '../../domain/accounts/account.types.js';
 import type { GraphqlContext } from '../context.js';
-import { AccountType } from '../types/account.type.js';
+import { AccountType } from '../types/account.graphql.js';
 
 /** Support: freeze an account (it can no longer spend or buy) and lift it again; both audited. */
 @Resolver()

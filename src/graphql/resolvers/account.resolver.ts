@@ -3,11 +3,11 @@ import type { Account, AuditEntry } from '../../domain/accounts/account.types.js
 import type { LedgerEntry } from '../../domain/ledger/ledger.types.js';
 import { badInput, DomainError } from '../../domain/errors.js';
 import type { GraphqlContext } from '../context.js';
-import { AccountConnection, AccountType } from '../types/account.type.js';
-import { toConnection, type Connection } from '../types/connection.type.js';
-import { LedgerEntryConnection } from '../types/ledger-entry.type.js';
-import { AuditEntryConnection } from '../types/audit-entry.type.js';
-import { AccountLedgerArgs, AccountSearchArgs, PageArgs } from '../types/page-args.type.js';
+import { AccountConnection, AccountType } from '../types/account.graphql.js';
+import { toConnection, type Connection } from '../types/connection.graphql.js';
+import { LedgerEntryConnection } from '../types/ledger-entry.graphql.js';
+import { AuditEntryConnection } from '../types/audit-entry.graphql.js';
+import { AccountLedgerArgs, AccountSearchArgs, PageArgs } from '../types/page-args.graphql.js';
 
 @Resolver(() => AccountType)
 export class AccountResolver {

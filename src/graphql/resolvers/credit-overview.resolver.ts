@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, Int, Query, Resolver } from 'type-graphql';
 import type { CreditOverview } from '../../domain/ledger/credit-overview.service.js';
 import type { GraphqlContext } from '../context.js';
-import { ConsoleSettingsType, CreditsOverviewType } from '../types/credit-overview.type.js';
+import { ConsoleSettingsType, CreditsOverviewType } from '../types/credit-overview.graphql.js';
 
 @Resolver()
 export class CreditOverviewResolver {

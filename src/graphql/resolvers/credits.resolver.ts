@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, ID, Int, Mutation, Resolver } from 'type-graphql'
 import { callerKey } from '../../domain/idempotency.js';
 import type { LedgerEntry } from '../../domain/ledger/ledger.types.js';
 import type { GraphqlContext } from '../context.js';
-import { LedgerEntryType } from '../types/ledger-entry.type.js';
+import { LedgerEntryType } from '../types/ledger-entry.graphql.js';
 
 const KEY_HELP = 'Unique per intended change: a retry with the same key replays the first result.';
 

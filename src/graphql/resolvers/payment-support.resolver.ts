@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { callerKey } from '../../domain/idempotency.js';
 import type { GrantMissingResult, PaymentDiagnosis } from '../../domain/support/payment-support.types.js';
 import type { GraphqlContext } from '../context.js';
-import { GrantMissingResultType, PaymentDiagnosisType } from '../types/payment-diagnosis.type.js';
+import { GrantMissingResultType, PaymentDiagnosisType } from '../types/payment-diagnosis.graphql.js';
 
 /** "Credits not added after payment": the same service the Discord /credits diagnose command uses. */
 @Resolver()

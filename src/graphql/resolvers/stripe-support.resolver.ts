@@ -4,9 +4,9 @@ import type { WebhookFailure } from '../../domain/payments/purchase.types.js';
 import type { ReconciliationReport } from '../../domain/payments/reconciliation.service.js';
 import type { EventResult } from '../../domain/payments/stripe-events.service.js';
 import type { GraphqlContext } from '../context.js';
-import { ReconciliationReportType, StripeEventResultType, WebhookFailureType } from '../types/stripe-event.type.js';
+import { ReconciliationReportType, StripeEventResultType, WebhookFailureType } from '../types/stripe-event.graphql.js';
 
-/** Support's tools for payments that went wrong (see docs/payments.md, "When an alert fires"). */
+/** Support's tools for payments that went wrong (README.md, "When an alert fires"). */
 @Resolver()
 export class StripeSupportResolver {
   @Authorized('support', 'admin')

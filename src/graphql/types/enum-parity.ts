@@ -9,14 +9,14 @@ import type * as noi from '../../domain/noi/noi.types.js';
 import type { EventStatus } from '../../domain/payments/stripe-events.service.js';
 import type * as docs from '../../domain/ports/documents.js';
 import type { AccountOrder as DomainAccountOrder } from '../../domain/accounts/account.types.js';
-import type { AccountOrder, AccountStatus } from './account.type.js';
-import type * as analysis from './analysis-enums.type.js';
-import type { JobRunOutcome } from './backup.type.js';
-import type { ActorType, LedgerKind, SourceType } from './ledger-entry.type.js';
+import type { AccountOrder, AccountStatus } from './account.graphql.js';
+import type * as analysis from './analysis-enums.graphql.js';
+import type { JobRunOutcome } from './backup.graphql.js';
+import type { ActorType, LedgerKind, SourceType } from './ledger-entry.graphql.js';
 import type { StripeView as DomainStripeView } from '../../domain/support/payment-support.types.js';
-import type { StripeView } from './payment-diagnosis.type.js';
-import type { PurchaseStatus } from './purchase.type.js';
-import type { StripeEventStatus } from './stripe-event.type.js';
+import type { StripeView } from './payment-diagnosis.graphql.js';
+import type { PurchaseStatus } from './purchase.graphql.js';
+import type { StripeEventStatus } from './stripe-event.graphql.js';
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 

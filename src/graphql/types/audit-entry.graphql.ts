@@ -1,6 +1,6 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType } from 'type-graphql';
-import { ConnectionOf } from './connection.type.js';
-import { ActorObjectType } from './ledger-entry.type.js';
+import { ConnectionOf } from './connection.graphql.js';
+import { ActorObjectType } from './ledger-entry.graphql.js';
 
 @ObjectType('AuditEntry', { description: 'One audited support, admin or system action on an account.' })
 export class AuditEntryType {

@@ -1,6 +1,6 @@
 import { ArgsType, Field, ID, Int } from 'type-graphql';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../domain/pagination.js';
-import { AccountOrder } from './account.type.js';
+import { AccountOrder } from './account.graphql.js';
 
 @ArgsType()
 export class PageArgs {

@@ -1,6 +1,6 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { AccountType } from './account.type.js';
-import { PurchaseStatus } from './purchase.type.js';
+import { AccountType } from './account.graphql.js';
+import { PurchaseStatus } from './purchase.graphql.js';
 
 export enum StripeView {
   CHECKED = 'checked',
