@@ -17,6 +17,7 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./package.json
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+COPY --from=build --chown=node:node /app/console/dist ./console/dist
 # DATA_DIR (backups default to data/backups), writable by the user below.
 COPY --from=build --chown=node:node /app/data ./data
 # The official image's unprivileged user.

@@ -19,7 +19,7 @@ const frameworks = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'console/dist/**', 'node_modules/**', 'data/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -31,7 +31,7 @@ export default tseslint.config(
     },
   },
   {
-    // DESIGN.md: the domain defines ports; adapters live outside it.
+    // docs/ARCHITECTURE.md: the domain defines ports; adapters live outside it.
     files: ['src/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': [

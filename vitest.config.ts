@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// One project per test tier (STYLE.md §7). `graphql` is aliased to its CJS entry so type-graphql and
+// One project per test tier (docs/ARCHITECTURE.md, "Tests"). `graphql` is aliased to its CJS entry so type-graphql and
 // Apollo share one copy of the module ("another module or realm" otherwise).
 const shared = {
   resolve: { alias: { graphql: 'graphql/index.js' } },

@@ -19,6 +19,7 @@ import type { RawDocument } from '../src/domain/ports/backup-source.port.js';
 import { systemClock } from '../src/domain/ports/runtime.port.js';
 import { MemoryStore } from '../src/store/memory/memory.store.js';
 import { seedLedger } from '../test/helpers/backup-fixtures.js';
+import { emit, type Row } from './lib/rows.js';
 
 const ACCOUNTS = 10_000;
 const MB = 1024 * 1024;
@@ -211,7 +212,8 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(await child(Number(args[1])))}\n`);
     return;
   }
-  const sizes = args.length > 0 ? args.map(Number) : [250_000, 1_000_000];
+  const given = args.filter((a) => !a.startsWith('--')).map(Number);
+  const sizes = given.length > 0 ? given : [250_000, 1_000_000];
   const results: ChildResult[] = [];
   for (const n of sizes) {
     console.log(`running ${fmt(n)} ledger entries…`);
@@ -232,6 +234,35 @@ async function main(): Promise<void> {
     results.push(JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as ChildResult);
   }
   report(results);
+  const rows: Row[] = [];
+  for (const r of results) {
+    const n = `${fmt(r.entries)} entries`;
+    const baseline = `bare EJSON.stringify, ${n}`;
+    const row = (op: string, p: Phase): Row => ({
+      operation: `backup ${op}, ${n} (peak RSS = growth)`,
+      rate: p.docsPerSecond,
+      p50Ms: null,
+      p99Ms: null,
+      peakRssMb: p.peakRssGrowthMb,
+      baseline,
+      ratio: p.docsPerSecond / r.ejsonStringify,
+    });
+    rows.push(
+      {
+        operation: baseline,
+        rate: r.ejsonStringify,
+        p50Ms: null,
+        p99Ms: null,
+        peakRssMb: null,
+        baseline: null,
+        ratio: null,
+      },
+      row('create', r.backup),
+      row('verify', r.verify),
+      row('restore', r.restore),
+    );
+  }
+  emit(rows);
 }
 
 await main();

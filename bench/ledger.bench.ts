@@ -7,8 +7,9 @@ import { AccountService } from '../src/domain/accounts/account.service.js';
 import { LedgerService } from '../src/domain/ledger/ledger.service.js';
 import { systemClock } from '../src/domain/ports/runtime.port.js';
 import { MemoryStore } from '../src/store/memory/memory.store.js';
+import { emit } from './lib/rows.js';
 
-const N = Number(process.argv[2] ?? 20_000);
+const N = Number(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 20_000);
 const CONCURRENCY = 16;
 const actor = { type: 'system' as const, id: 'bench' };
 
@@ -56,7 +57,29 @@ async function main(): Promise<void> {
   console.log(
     `ledger verified after run: ${report.ok ? 'OK' : 'DRIFT'} (balance ${(await accounts.getById(a.id)).balance})`,
   );
-  console.log(`peak RSS ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
+  const rss = process.resourceUsage().maxRSS / 1024;
+  console.log(`peak RSS ${rss.toFixed(0)} MB`);
+  if (!report.ok) process.exitCode = 1;
+  emit([
+    {
+      operation: 'bare store conditional update (memory engine)',
+      rate: bare,
+      p50Ms: null,
+      p99Ms: null,
+      peakRssMb: rss,
+      baseline: null,
+      ratio: null,
+    },
+    {
+      operation: 'LedgerService.spend (memory engine)',
+      rate: spends,
+      p50Ms: null,
+      p99Ms: null,
+      peakRssMb: rss,
+      baseline: 'bare store conditional update',
+      ratio: spends / bare,
+    },
+  ]);
 }
 
 await main();

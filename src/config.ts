@@ -146,6 +146,8 @@ const schema = z.object({
   SUPPORT_ROLE_IDS: list.pipe(z.array(z.string().regex(/^\d+$/))).default([]),
   ADMIN_ROLE_IDS: list.pipe(z.array(z.string().regex(/^\d+$/))).default([]),
   SUPPORT_CONFIRM_ABOVE: z.coerce.number().int().min(1).default(100),
+  /** The identity provider's sign-in page for the support console; it returns with `#access_token=…`. */
+  CONSOLE_LOGIN_URL: optionalUrl,
   DISCORD_ALERT_WEBHOOK_URL: optionalUrl,
   DISCORD_ALERT_CHANNEL_ID: z.string().regex(/^\d+$/).optional(),
   DISCORD_API_BASE: z.url().default('https://discord.com/api'),

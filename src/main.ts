@@ -9,6 +9,7 @@ import { systemClock, type Clock, type Logger } from './domain/ports/runtime.por
 import type { Store } from './domain/ports/store.port.js';
 import { createGraphqlApi } from './graphql/graphql.server.js';
 import { createHttpApp } from './http/app.js';
+import { mountConsole } from './http/console.route.js';
 import { createMetrics, watchBackups } from './http/metrics.js';
 import { defineJobs } from './jobs/jobs.js';
 import { Scheduler } from './jobs/scheduler.js';
@@ -62,6 +63,11 @@ export async function startService(options: StartOptions): Promise<RunningServic
   });
   const stops: Array<() => Promise<void>> = [() => services.alerts.close()];
   const discord = createDiscordBot({ config, services, clock, logger });
+  // A restore this or another process left half-done is finished (or undone) before serving.
+  await services.backups
+    .recoverInterruptedRestore()
+    .then((r) => r.action !== 'none' && logger.warn({ ...r }, `interrupted restore: ${r.detail}`))
+    .catch((error: unknown) => logger.error({ err: error }, 'could not recover an interrupted restore'));
 
   let scheduler: Scheduler | undefined;
   const jobs = config.PROCESS_ROLES.includes('jobs') ? defineJobs(config, services, clock) : [];
@@ -88,7 +94,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
       logger,
       outcomes: metrics.webhookEvents,
     });
-    const mounts = [graphql.mount, stripeWebhook];
+    const mounts = [graphql.mount, stripeWebhook, mountConsole()];
     if (discord.httpMount) mounts.push(discord.httpMount);
     const app = createHttpApp({
       logger,

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { pathToFileURL } from 'node:url';
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { loadConfig, takeDefaultEnv, withEnvFile, type Config, type LoadOptions } from '../config.js';
 import { DomainError } from '../domain/errors.js';
 import { systemClock } from '../domain/ports/runtime.port.js';
@@ -9,12 +9,14 @@ import { buildServices } from '../services.js';
 import { openStore } from '../store/open-store.js';
 import type { CliContext } from './cli-context.js';
 import { registerCommands } from './commands/index.js';
+import { EXIT_STATUS_HELP, exitFor } from './exit-codes.js';
 
 /** Operator commands: `npm run cli -- <command>`. Each command parses args and calls one service. */
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('noi-credits')
     .description('Operator commands of the NOI analyzer credit service')
     .showHelpAfterError()
+    .addHelpText('after', `\n${EXIT_STATUS_HELP}`)
     .exitOverride();
   registerCommands(program, ctx);
   return program;
@@ -56,11 +58,9 @@ async function main(): Promise<void> {
     const program = buildProgram(createContext({ defaultEnv }));
     await program.parseAsync(rest, { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) process.exit(error.exitCode);
-    const message = error instanceof Error ? error.message : String(error);
-    const code = error instanceof DomainError ? error.code : 'INTERNAL';
-    process.stderr.write(`error [${code}]: ${message}\n`);
-    process.exit(1);
+    const { status, message } = exitFor(error);
+    if (message) process.stderr.write(`${message}\n`);
+    process.exit(status);
   }
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { badInput } from './errors.js';
+import { ACTOR_TYPES } from './ports/documents.js';
 
 /** Parses input against a zod schema; a failure becomes BAD_USER_INPUT naming the field. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
@@ -36,11 +37,14 @@ export const reasonText = z
   .max(500, 'must be at most 500 characters');
 
 /** Caller-chosen keys; '#' is reserved for keys the ledger derives itself. */
+/** A key as a caller may choose it. */
 export const idempotencyKey = z
   .string({ error: 'is required' })
   .min(1, 'must not be empty')
   .max(200, 'must be at most 200 characters')
   .regex(/^[A-Za-z0-9_.:-]+$/, 'may contain only letters, digits and _ . : -');
+/** A key as stored: a caller's key in its namespace (see `callerKey`) is a few characters longer. */
+export const storedIdempotencyKey = idempotencyKey.max(220, 'must be at most 220 characters');
 
 export const entityId = z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(100);
 
@@ -50,3 +54,10 @@ export const emailAddress = z
   .toLowerCase()
   .pipe(z.email({ error: 'must be an email address' }))
   .refine((s) => s.length <= 254, 'is too long');
+
+/** Who did something: the one schema of `Actor` (ports/documents.ts) that every input is checked against. */
+export const actorSchema = z.object({
+  type: z.enum(ACTOR_TYPES),
+  id: z.string().min(1).max(200),
+  name: z.string().max(200).optional(),
+});

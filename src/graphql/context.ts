@@ -7,7 +7,7 @@ import type { Actor } from '../domain/ports/documents.js';
 import type { Logger } from '../domain/ports/runtime.port.js';
 import type { Services } from '../services.js';
 import type { JwtVerifier, Principal } from './auth/jwt.verifier.js';
-import { classifyError } from './error-map.js';
+import { classifyError, graphqlHttpStatus } from './error-map.js';
 
 /** Per-request loaders: a list that needs one related document per item reads them in one query. */
 export interface Loaders {
@@ -47,17 +47,21 @@ export function contextFactory(deps: ContextDeps): (req: HttpRequestInfo) => Pro
   return async ({ requestId, authorization }) => {
     const principal = authorization ? await authenticate(deps, requestId, authorization) : null;
     let account: Promise<Account> | undefined;
+    let accountById: Loaders['accountById'] | undefined;
     return {
       requestId,
       principal,
       services: deps.services,
       config: deps.config,
       logger: deps.logger,
+      // Built on first use: most requests resolve no list that needs it.
       loaders: {
-        accountById: new DataLoader(async (ids) => {
-          const found = await deps.services.accounts.getMany(ids);
-          return ids.map((id) => found.get(id) ?? null);
-        }),
+        get accountById() {
+          return (accountById ??= new DataLoader(async (ids) => {
+            const found = await deps.services.accounts.getMany(ids);
+            return ids.map((id) => found.get(id) ?? null);
+          }));
+        },
       },
       account: () => (account ??= ownAccount(deps.services, principal)),
       actor: () => actorOf(principal),
@@ -81,7 +85,7 @@ async function authenticate(deps: ContextDeps, requestId: string, authorization:
         ...c.extensions,
         requestId,
         http: {
-          status: unauthenticated ? 401 : c.code === 'SERVICE_UNAVAILABLE' ? 503 : 500,
+          status: graphqlHttpStatus(c.code),
           headers: new Map(unauthenticated ? [['www-authenticate', 'Bearer error="invalid_token"']] : []),
         },
       },
@@ -93,7 +97,11 @@ async function ownAccount(services: Services, principal: Principal | null): Prom
   if (!principal)
     throw new DomainError('UNAUTHENTICATED', 'authentication required: send Authorization: Bearer <token>');
   if (!principal.email) throw new DomainError('FORBIDDEN', 'this token has no email, so it has no account of its own');
-  return services.accounts.findOrCreateBySubject({ subject: principal.subject, email: principal.email });
+  return services.accounts.findOrCreateBySubject({
+    subject: principal.subject,
+    email: principal.email,
+    emailVerified: principal.emailVerified,
+  });
 }
 
 const ACTOR_PRECEDENCE = ['admin', 'support', 'service', 'user'] as const;

@@ -2,6 +2,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AuthenticationError, AuthorizationError } from 'type-graphql';
 import { DomainError, type ErrorCode } from '../domain/errors.js';
+import { HTTP_STATUS } from '../http/error-status.js';
 
 /** The closed set of `extensions.code` values this API answers with. */
 export const GRAPHQL_ERROR_CODES = [
@@ -18,6 +19,16 @@ export const GRAPHQL_ERROR_CODES = [
   'INTERNAL_SERVER_ERROR',
 ] as const;
 export type GraphqlErrorCode = (typeof GRAPHQL_ERROR_CODES)[number];
+
+/**
+ * /graphql's own HTTP status, for the errors it answers before executing (authentication, rate
+ * limit): the REST status of the domain code behind the GraphQL code (src/http/error-status.ts).
+ * Errors raised while executing travel in a 200 response's `errors`, as GraphQL clients expect.
+ */
+export const graphqlHttpStatus = (code: GraphqlErrorCode): number =>
+  HTTP_STATUS[
+    code === 'SERVICE_UNAVAILABLE' ? 'UPSTREAM_FAILED' : code === 'INTERNAL_SERVER_ERROR' ? 'INTERNAL' : code
+  ];
 
 export type LogLevel = 'none' | 'warn' | 'error';
 
@@ -41,6 +52,7 @@ export const DOMAIN_ERROR_MAP: Record<ErrorCode, Mapping> = {
   ACCOUNT_FROZEN: { code: 'ACCOUNT_FROZEN', expose: true, details: [], log: 'none' },
   CONFLICT: { code: 'CONFLICT', expose: true, details: [], log: 'warn' },
   RATE_LIMITED: { code: 'RATE_LIMITED', expose: true, details: ['retryAfter'], log: 'none' },
+  MAINTENANCE: { code: 'SERVICE_UNAVAILABLE', expose: true, details: ['since'], log: 'none' },
   CONFIGURATION: { code: 'SERVICE_UNAVAILABLE', expose: true, details: [], log: 'error' },
   UPSTREAM_FAILED: { code: 'SERVICE_UNAVAILABLE', expose: true, details: [], log: 'error' },
   INTERNAL: { code: 'INTERNAL_SERVER_ERROR', expose: false, details: [], log: 'error' },
@@ -85,8 +97,10 @@ export function classifyError(error: unknown): ClassifiedError {
   if (original instanceof GraphQLError) {
     const code = original.extensions.code;
     if (typeof code === 'string' && REQUEST_CODES.has(code)) {
-      // Apollo's own BAD_USER_INPUT is a variable that does not fit its declared type.
-      const reason = code === 'BAD_USER_INPUT' ? 'INVALID_VARIABLES' : code;
+      // Apollo's own BAD_USER_INPUT is a variable that does not fit its declared type; our
+      // validation rules name their own reason (QUERY_LIMIT).
+      const own = original.extensions.reason;
+      const reason = typeof own === 'string' ? own : code === 'BAD_USER_INPUT' ? 'INVALID_VARIABLES' : code;
       return { ...known('BAD_USER_INPUT', original.message), extensions: { reason } };
     }
     if (typeof code === 'string' && (GRAPHQL_ERROR_CODES as readonly string[]).includes(code)) {

@@ -7,8 +7,6 @@ export interface GraphqlRouteOptions {
   createContext(req: HttpRequestInfo): Promise<GraphqlContext>;
   /** express.json limit, e.g. "100kb". */
   bodyLimit: string;
-  /** Depth / alias / cost limits of limits.ts: what is wrong with a query, before Apollo sees it. */
-  guard(source: string): string[];
 }
 
 /** A request refused before GraphQL execution, in GraphQL's error shape. */
@@ -20,17 +18,12 @@ function refuse(res: Response, req: Request, status: number, reason: string, mes
 
 /**
  * `POST /graphql` (and `GET` for queries and the development landing page), bridging express 5 to
- * Apollo's HTTP API. Bodies that cannot be read answer 400 (malformed JSON) or 413 (too large);
- * documents over the limits answer 400 without being validated or executed.
+ * Apollo's HTTP API. Bodies that cannot be read answer 400 (malformed JSON) or 413 (too large).
+ * The query limits are not checked here but inside Apollo (limits.ts), on the document it executes.
  */
 export function graphqlRoute(options: GraphqlRouteOptions): (app: Express) => void {
-  const { server, createContext, guard } = options;
+  const { server, createContext } = options;
   const handle = async (req: Request, res: Response): Promise<void> => {
-    const source = req.method === 'POST' ? (req.body as { query?: unknown } | undefined)?.query : req.query.query;
-    if (typeof source === 'string') {
-      const problems = guard(source);
-      if (problems.length > 0) return refuse(res, req, 400, 'QUERY_LIMIT', problems);
-    }
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);

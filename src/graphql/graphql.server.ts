@@ -12,7 +12,7 @@ import type { Metrics } from '../http/metrics.js';
 import { errorLoggingPlugin } from './error-logging.plugin.js';
 import { formatGraphqlError } from './error-map.js';
 import { graphqlRoute } from './graphql.route.js';
-import { createQueryGuard, MAX_TOKENS } from './limits.js';
+import { MAX_TOKENS, queryLimitsRule } from './limits.js';
 import { graphqlMetricsPlugin } from './metrics.plugin.js';
 import { mutationRateLimitPlugin } from './rate-limit.plugin.js';
 import { buildGraphqlSchema } from './schema.js';
@@ -30,7 +30,7 @@ export interface GraphqlApi {
   stop(): Promise<void>;
 }
 
-/** The Apollo server of the API process, with every limit of DESIGN.md "Auth and security". */
+/** The Apollo server of the API process, with every limit of README.md "Limits and protections". */
 export async function createGraphqlApi(deps: GraphqlApiDeps): Promise<GraphqlApi> {
   const { config, logger } = deps;
   const production = config.NODE_ENV === 'production';
@@ -45,6 +45,13 @@ export async function createGraphqlApi(deps: GraphqlApiDeps): Promise<GraphqlApi
     csrfPrevention: true,
     stopOnTerminationSignals: false,
     parseOptions: { maxTokens: MAX_TOKENS },
+    validationRules: [
+      queryLimitsRule({
+        maxDepth: config.GRAPHQL_DEPTH_LIMIT,
+        maxAliases: config.GRAPHQL_MAX_ALIASES,
+        maxCost: config.GRAPHQL_MAX_COST,
+      }),
+    ],
     formatError: (formatted, error) => formatGraphqlError(formatted, error, { development }),
     logger: {
       debug: (m) => logger.debug({}, String(m)),
@@ -81,11 +88,6 @@ export async function createGraphqlApi(deps: GraphqlApiDeps): Promise<GraphqlApi
       server,
       createContext,
       bodyLimit: config.HTTP_BODY_LIMIT,
-      guard: createQueryGuard(schema, {
-        maxDepth: config.GRAPHQL_DEPTH_LIMIT,
-        maxAliases: config.GRAPHQL_MAX_ALIASES,
-        maxCost: config.GRAPHQL_MAX_COST,
-      }),
     }),
     stop: () => server.stop(),
   };

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { GraphqlContext } from './context.js';
+import { graphqlHttpStatus } from './error-map.js';
 
 export interface MutationRateLimit {
   /** Mutations (root fields) per caller per window. */
@@ -32,7 +33,10 @@ export function mutationRateLimitPlugin(limit: MutationRateLimit): ApolloServerP
               extensions: {
                 code: 'RATE_LIMITED',
                 retryAfter,
-                http: { status: 429, headers: new Map([['retry-after', String(retryAfter)]]) },
+                http: {
+                  status: graphqlHttpStatus('RATE_LIMITED'),
+                  headers: new Map([['retry-after', String(retryAfter)]]),
+                },
               },
             });
           }

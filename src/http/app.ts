@@ -1,8 +1,10 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { DomainError } from '../domain/errors.js';
 import type { Logger } from '../domain/ports/runtime.port.js';
 import type { Store } from '../domain/ports/store.port.js';
+import { httpError } from './error-status.js';
 import { createMetrics, type Metrics } from './metrics.js';
 
 declare module 'express-serve-static-core' {
@@ -101,8 +103,15 @@ export function createHttpApp(options: HttpAppOptions): Express {
     res.status(404).json({ error: 'not found', path: req.path });
   });
 
-  // Express 5 forwards rejected promises here. Body-parser errors carry a status (400/413).
+  // Express 5 forwards rejected promises here. Body-parser errors carry a status (400/413); a
+  // domain error from a route answers the status of its code (error-status.ts).
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (error instanceof DomainError) {
+      const { status, body } = httpError(error, req.id);
+      if (status >= 500) logger.error({ err: error, reqId: req.id }, 'HTTP request failed');
+      res.status(status).json(body);
+      return;
+    }
     const status = (error as { status?: number }).status;
     if (status && status >= 400 && status < 500) {
       res.status(status).json({ error: (error as Error).message, requestId: req.id });

@@ -46,7 +46,7 @@ export function createMetrics(): Metrics {
     }),
     webhookEvents: new Counter({
       name: 'stripe_webhook_events_total',
-      help: 'Stripe webhook deliveries by outcome (processed, duplicate, ignored, failed, rejected, unconfigured)',
+      help: 'Stripe webhook deliveries by outcome (processed, duplicate, ignored, failed, rejected, unconfigured, maintenance)',
       labelNames: ['outcome'] as const,
       registers,
     }),

@@ -1,7 +1,8 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { DuplicateKeyError } from '../../src/domain/errors.js';
 import type { AccountDoc, LedgerEntryDoc } from '../../src/domain/ports/documents.js';
-import { ascendingPage, newestFirstPage, type Page } from '../../src/domain/pagination.js';
+import { ascendingPage, newestFirstPage } from '../../src/domain/page.repository.js';
+import type { Page } from '../../src/domain/pagination.js';
 import { InjectedFault } from '../../src/store/faults.js';
 import { storeAdapters, type TestStore } from './adapters.js';
 

@@ -12,7 +12,8 @@ import { replayDockerfile, type ReplayResult } from '../helpers/dockerfile.js';
  */
 const root = join(import.meta.dirname, '..', '..');
 const scratch = mkdtempSync(join(tmpdir(), 'noi-image-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+// Deleting the replayed install (a full node_modules) can outlast the default hook timeout on a busy machine.
+afterAll(() => rmSync(scratch, { recursive: true, force: true }), 300_000);
 
 let image: ReplayResult;
 

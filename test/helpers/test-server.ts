@@ -38,6 +38,8 @@ export interface Claims {
   roles?: AuthRole[];
   /** "1h", "-5m" (already expired) … */
   ttl?: string;
+  /** The `email_verified` claim (default true). */
+  emailVerified?: boolean;
 }
 
 export interface GqlResult<T = Record<string, unknown>> {
@@ -114,6 +116,7 @@ export async function startTestServer(env: EnvOverrides = {}, options: TestServe
       secret: config.AUTH_JWT_SECRET ?? TEST_JWT_SECRET,
       subject: claims.sub ?? `test|${id}`,
       email,
+      emailVerified: claims.emailVerified,
       roles,
       ttl: claims.ttl,
       issuer: config.AUTH_JWT_ISSUER,

@@ -10,6 +10,7 @@ import { backupRunCommand } from './backup-run.command.js';
 import { backupStatusCommand } from './backup-status.command.js';
 import { creditsAddCommand } from './credits-add.command.js';
 import { creditsDiagnoseButtons, creditsDiagnoseCommand } from './credits-diagnose.command.js';
+import { creditsFreezeCommand, creditsUnfreezeCommand } from './credits-freeze.command.js';
 import { creditsHistoryCommand } from './credits-history.command.js';
 import { creditsLinkCommand } from './credits-link.command.js';
 import { creditsLookupCommand } from './credits-lookup.command.js';
@@ -24,6 +25,8 @@ export const SUBCOMMANDS: readonly SubcommandDefinition[] = [
   creditsHistoryCommand,
   creditsLinkCommand,
   creditsDiagnoseCommand,
+  creditsFreezeCommand,
+  creditsUnfreezeCommand,
   webhooksFailuresCommand,
   webhooksReplayCommand,
   backupStatusCommand,

@@ -1,3 +1,4 @@
+import { CHECK_FAILED_EXIT } from '../exit-codes.js';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { BackupSummary, BackupVerification } from '../../domain/backups/backup.types.js';
@@ -82,7 +83,7 @@ export function registerBackupCommand(program: Command, ctx: CliContext): void {
         const bar = progress();
         const v = await backups.verify({ name, onProgress: bar.listener }).finally(() => bar.stop());
         ctx.print({ event: 'verified', verification: v }, describeVerification(v));
-        if (!v.ok) process.exitCode = 2;
+        if (!v.ok) process.exitCode = CHECK_FAILED_EXIT;
       }),
     );
 

@@ -1,3 +1,4 @@
+import { CHECK_FAILED_EXIT } from '../exit-codes.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 
@@ -38,7 +39,7 @@ export function registerReconcileCommand(program: Command, ctx: CliContext): voi
             ...failed,
           ].join('\n'),
         );
-        if (report.failures.length > 0) process.exitCode = 2;
+        if (report.failures.length > 0) process.exitCode = CHECK_FAILED_EXIT;
       } finally {
         await services.alerts.close();
         await close();

@@ -1,3 +1,4 @@
+import { CHECK_FAILED_EXIT } from '../exit-codes.js';
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 
@@ -15,7 +16,7 @@ export function registerVerifyLedgerCommand(program: Command, ctx: CliContext): 
             ? `ledger OK (${report.accountsChecked} accounts)`
             : `LEDGER DRIFT: ${JSON.stringify(report.drift, null, 2)}`,
         );
-        if (!report.ok) process.exitCode = 2;
+        if (!report.ok) process.exitCode = CHECK_FAILED_EXIT;
       } finally {
         await close();
       }

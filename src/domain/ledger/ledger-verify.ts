@@ -1,14 +1,18 @@
-import type { Store } from '../ports/store.port.js';
+import type { AccountRepository } from '../accounts/account.repository.js';
+import type { LedgerRepository } from './ledger.repository.js';
 import type { LedgerDrift, LedgerVerification } from './ledger.types.js';
 
 /**
  * Recomputes every account from its ledger: balance == Σ entries.amount, 0 ≤ reserved ≤ balance,
  * reserved == Σ held reservations. Read-only; reports drift, fixes nothing.
  */
-export async function verifyLedger(store: Store): Promise<LedgerVerification> {
-  const sums = await store.collection('ledgerEntries').sumBy('accountId', 'amount');
-  const held = await store.collection('reservations').sumBy('accountId', 'amount', { status: 'held' });
-  const accounts = await store.collection('accounts').find({});
+export async function verifyLedger(repos: {
+  ledger: LedgerRepository;
+  accounts: AccountRepository;
+}): Promise<LedgerVerification> {
+  const sums = await repos.ledger.sumsByAccount();
+  const held = await repos.ledger.heldByAccount();
+  const accounts = await repos.accounts.all();
   const drift: LedgerDrift[] = [];
   const seen = new Set<string>();
   for (const a of accounts) {

@@ -1,10 +1,23 @@
 import { z } from 'zod';
-import { DomainError, DuplicateKeyError, notFound } from '../errors.js';
-import { mapPage, newestFirstPage, type Page, type PageArgs } from '../pagination.js';
+import { AccountRepository } from '../accounts/account.repository.js';
+import { AuditRepository } from '../audit/audit.repository.js';
+import { DomainError, notFound } from '../errors.js';
+import { fingerprint, idempotent, keyReused, type Idempotent } from '../idempotency.js';
+import { mapPage, type Page, type PageArgs } from '../pagination.js';
 import type { AccountDoc, Actor, LedgerEntryDoc, LedgerKind, SourceType } from '../ports/documents.js';
 import type { Clock } from '../ports/runtime.port.js';
 import type { Store, StoreTx } from '../ports/store.port.js';
-import { creditAmount, entityId, idempotencyKey, parseInput, reasonText, signedCreditAmount } from '../validation.js';
+import { transactionWithRetry } from '../transaction.js';
+import {
+  actorSchema,
+  creditAmount,
+  entityId,
+  parseInput,
+  reasonText,
+  signedCreditAmount,
+  storedIdempotencyKey,
+} from '../validation.js';
+import { LedgerRepository } from './ledger.repository.js';
 import {
   toLedgerEntry,
   toReservation,
@@ -29,12 +42,7 @@ const source = z.object({
   type: z.enum(['stripe', 'support', 'analysis', 'system']),
   ref: z.string().max(200).optional(),
 });
-const actor = z.object({
-  type: z.enum(['user', 'support', 'admin', 'service', 'system', 'stripe', 'discord']),
-  id: z.string().min(1).max(200),
-  name: z.string().max(200).optional(),
-});
-const base = { accountId: entityId, reason: reasonText, idempotencyKey, actor };
+const base = { accountId: entityId, reason: reasonText, idempotencyKey: storedIdempotencyKey, actor: actorSchema };
 const grantInput = z.object({
   ...base,
   amount: creditAmount,
@@ -81,138 +89,166 @@ interface Movement {
 export class LedgerService {
   private readonly store: Store;
   private readonly clock: Clock;
+  private readonly repo: LedgerRepository;
+  private readonly accounts: AccountRepository;
+  private readonly audit: AuditRepository;
 
   constructor(options: LedgerServiceOptions) {
     this.store = options.store;
     this.clock = options.clock;
+    this.repo = new LedgerRepository(options);
+    this.accounts = new AccountRepository(options);
+    this.audit = new AuditRepository(options);
   }
 
   async grant(input: GrantInput): Promise<LedgerEntry> {
-    return this.run((tx) => this.grantInTx(tx, input));
+    return transactionWithRetry(this.store, (tx) => this.grantInTx(tx, input));
   }
 
   /** For callers that must grant inside their own transaction (e.g. a Stripe event + its record). */
   async grantInTx(tx: StoreTx, input: GrantInput): Promise<LedgerEntry> {
     const i = parseInput(grantInput, input);
-    return this.move(tx, {
+    const m: Movement = {
       ...i,
       fingerprint: fingerprint('grant', i.amount, i.kind, i.reason, i.source),
       balanceDelta: i.amount,
       reservedDelta: 0,
       blockedWhenFrozen: false,
-    });
+    };
+    return (await this.keyed(tx, m)).result;
   }
 
   async spend(input: SpendInput): Promise<LedgerEntry> {
     const i = parseInput(spendInput, input);
-    return this.run((tx) =>
-      this.move(tx, {
-        ...i,
-        kind: 'spend',
-        fingerprint: fingerprint('spend', i.amount, i.reason, i.source),
-        balanceDelta: -i.amount,
-        reservedDelta: 0,
-        blockedWhenFrozen: true,
-      }),
-    );
+    const m: Movement = {
+      ...i,
+      kind: 'spend',
+      fingerprint: fingerprint('spend', i.amount, i.reason, i.source),
+      balanceDelta: -i.amount,
+      reservedDelta: 0,
+      blockedWhenFrozen: true,
+    };
+    return transactionWithRetry(this.store, async (tx) => (await this.keyed(tx, m)).result);
   }
 
   /** Support's signed correction; always lands in the audit log with balance before and after. */
   async adjust(input: AdjustInput): Promise<LedgerEntry> {
+    return (await this.adjustOrReplay(input)).result;
+  }
+
+  /** `adjust`, telling whether the key had been used before (then nothing changed). */
+  async adjustOrReplay(input: AdjustInput): Promise<Idempotent<LedgerEntry>> {
     const i = parseInput(adjustInput, input);
-    const fp = fingerprint('adjust', i.amount, i.reason, i.clampToAvailable);
-    return this.run(async (tx) => {
-      const replay = await this.replay(tx, i.accountId, i.idempotencyKey, fp);
-      if (replay) return replay;
-      let amount = i.amount;
-      if (amount < 0 && i.clampToAvailable) {
-        const account = await this.account(tx, i.accountId);
-        amount = -Math.min(-amount, account.balance - account.reserved);
-        if (amount === 0) throw insufficient(account, -i.amount);
-      }
-      const entry = await this.move(tx, {
-        ...i,
-        kind: 'adjustment',
-        source: { type: 'support' },
-        fingerprint: fp,
-        balanceDelta: amount,
-        reservedDelta: 0,
-        blockedWhenFrozen: false,
+    const m: Movement = {
+      ...i,
+      kind: 'adjustment',
+      source: { type: 'support' },
+      fingerprint: fingerprint('adjust', i.amount, i.reason, i.clampToAvailable),
+      balanceDelta: i.amount,
+      reservedDelta: 0,
+      blockedWhenFrozen: false,
+    };
+    return transactionWithRetry(this.store, async (tx) => {
+      const done = await this.keyed(tx, m, async (account) => {
+        let amount = i.amount;
+        if (amount < 0 && i.clampToAvailable) {
+          amount = -Math.min(-amount, account.balance - account.reserved);
+          if (amount === 0) throw insufficient(account, -i.amount);
+        }
+        const entry = await this.move(tx, { ...m, balanceDelta: amount }, account);
+        await this.audit.record(
+          {
+            actor: i.actor,
+            action: 'credits.adjust',
+            target: { type: 'account', id: i.accountId },
+            entry,
+            reason: i.reason,
+            details: amount === i.amount ? {} : { requested: i.amount, clamped: true },
+          },
+          tx,
+        );
+        return entry;
       });
-      await tx.collection('auditLog').insertOne({
-        _id: this.store.newId(),
-        actor: i.actor,
-        action: 'credits.adjust',
-        target: { type: 'account', id: i.accountId },
-        amount: entry.amount,
-        balanceBefore: entry.balanceAfter - entry.amount,
-        balanceAfter: entry.balanceAfter,
-        reason: i.reason,
-        ledgerEntryId: entry.id,
-        details: amount === i.amount ? {} : { requested: i.amount, clamped: true },
-        createdAt: entry.createdAt,
-      });
-      return entry;
+      return done;
     });
   }
 
   /** Takes back up to `amount`, never below zero; what could not be taken is the shortfall. */
   async clawbackInTx(tx: StoreTx, input: ClawbackInput): Promise<Clawback> {
     const i = parseInput(clawbackInput, input);
-    const fp = fingerprint('clawback', i.amount, i.kind, i.reason, i.source);
-    const replay = await this.replay(tx, i.accountId, i.idempotencyKey, fp);
-    const account = await this.account(tx, i.accountId);
-    if (replay)
-      return { entry: replay, requested: i.amount, taken: -replay.amount, shortfall: i.amount + replay.amount };
-    const taken = Math.min(i.amount, account.balance - account.reserved);
-    if (taken <= 0) return { entry: null, requested: i.amount, taken: 0, shortfall: i.amount };
-    const entry = await this.move(tx, {
+    const m: Movement = {
       ...i,
-      fingerprint: fp,
-      balanceDelta: -taken,
+      fingerprint: fingerprint('clawback', i.amount, i.kind, i.reason, i.source),
+      balanceDelta: -i.amount,
       reservedDelta: 0,
       blockedWhenFrozen: false,
+    };
+    const none = { entry: null, requested: i.amount, taken: 0, shortfall: i.amount };
+    const done = await idempotent<LedgerEntryDoc, Clawback>({
+      ...this.entryKey(tx, m),
+      replay: (prior) => ({
+        entry: toLedgerEntry(prior),
+        requested: i.amount,
+        taken: -prior.amount,
+        shortfall: i.amount + prior.amount,
+      }),
+      claim: async () => {
+        const account = await this.account(tx, i.accountId);
+        const taken = Math.max(0, Math.min(i.amount, account.balance - account.reserved));
+        // What could not be taken now (spent, or held by a reservation) is owed: collected later.
+        if (taken < i.amount) await this.accounts.owe(i.accountId, i.amount - taken, this.clock.now(), tx);
+        if (taken === 0) return none;
+        const entry = await this.move(tx, { ...m, balanceDelta: -taken }, account);
+        return { entry, requested: i.amount, taken, shortfall: i.amount - taken };
+      },
     });
-    return { entry, requested: i.amount, taken, shortfall: i.amount - taken };
+    return done.result;
   }
 
   /** Holds credits for work that may fail; `capture` spends them, `release` gives them back. */
   async reserve(input: ReserveInput): Promise<Reservation> {
     const i = parseInput(spendInput, input);
     const fp = fingerprint('reserve', i.amount, i.reason, i.source);
-    return this.run(async (tx) => {
-      const existing = await tx
-        .collection('reservations')
-        .findOne({ accountId: i.accountId, idempotencyKey: i.idempotencyKey });
-      if (existing) {
-        const entry = await tx.collection('ledgerEntries').findOne({ _id: existing.ledgerEntryId });
-        if (entry?.fingerprint !== fp) throw keyReused(i.idempotencyKey);
-        return toReservation(existing);
-      }
-      const reservationId = this.store.newId();
-      const entry = await this.move(tx, {
-        ...i,
-        kind: 'reservation',
-        fingerprint: fp,
-        balanceDelta: 0,
-        reservedDelta: i.amount,
-        reservationId,
-        blockedWhenFrozen: true,
+    return transactionWithRetry(this.store, async (tx) => {
+      const done = await idempotent({
+        key: i.idempotencyKey,
+        inTransaction: true,
+        find: () => this.repo.reservationByKey(i.accountId, i.idempotencyKey, tx),
+        sameRequest: async (r) => (await this.repo.entryById(r.ledgerEntryId, tx))?.fingerprint === fp,
+        replay: toReservation,
+        claim: async () => {
+          const reservationId = this.store.newId();
+          const account = await this.account(tx, i.accountId);
+          const entry = await this.move(
+            tx,
+            {
+              ...i,
+              kind: 'reservation',
+              fingerprint: fp,
+              balanceDelta: 0,
+              reservedDelta: i.amount,
+              reservationId,
+              blockedWhenFrozen: true,
+            },
+            account,
+          );
+          const doc = {
+            _id: reservationId,
+            accountId: i.accountId,
+            amount: i.amount,
+            status: 'held' as const,
+            reason: i.reason,
+            source: i.source,
+            actor: i.actor,
+            idempotencyKey: i.idempotencyKey,
+            ledgerEntryId: entry.id,
+            createdAt: entry.createdAt,
+          };
+          await this.repo.insertReservation(doc, tx);
+          return toReservation(doc);
+        },
       });
-      const doc = {
-        _id: reservationId,
-        accountId: i.accountId,
-        amount: i.amount,
-        status: 'held' as const,
-        reason: i.reason,
-        source: i.source,
-        actor: i.actor,
-        idempotencyKey: i.idempotencyKey,
-        ledgerEntryId: entry.id,
-        createdAt: entry.createdAt,
-      };
-      await tx.collection('reservations').insertOne(doc);
-      return toReservation(doc);
+      return done.result;
     });
   }
 
@@ -226,17 +262,17 @@ export class LedgerService {
 
   private async settle(reservationId: string, to: 'captured' | 'released'): Promise<LedgerEntry> {
     const id = parseInput(entityId, reservationId);
-    return this.run(async (tx) => {
-      const r = await tx.collection('reservations').findOne({ _id: id });
+    return transactionWithRetry(this.store, async (tx) => {
+      const r = await this.repo.reservationById(id, tx);
       if (!r) throw notFound('reservation', { id });
       if (r.status === to && r.settledEntryId) {
-        const entry = await tx.collection('ledgerEntries').findOne({ _id: r.settledEntryId });
+        const entry = await this.repo.entryById(r.settledEntryId, tx);
         if (entry) return toLedgerEntry(entry);
       }
       if (r.status !== 'held')
         throw new DomainError('CONFLICT', `reservation is already ${r.status}`, { reservationId: id });
       const captured = to === 'captured';
-      const entry = await this.move(tx, {
+      const { result: entry } = await this.keyed(tx, {
         accountId: r.accountId,
         idempotencyKey: `${r.idempotencyKey}#${captured ? 'capture' : 'release'}`,
         fingerprint: fingerprint(to, r._id),
@@ -249,75 +285,87 @@ export class LedgerService {
         reservationId: r._id,
         blockedWhenFrozen: false,
       });
-      await tx
-        .collection('reservations')
-        .updateOne(
-          { _id: r._id, status: 'held' },
-          { $set: { status: to, settledEntryId: entry.id, settledAt: entry.createdAt } },
-        );
+      await this.repo.settleReservation(r._id, to, entry.id, entry.createdAt, tx);
       return entry;
     });
   }
 
   async getReservation(reservationId: string): Promise<Reservation> {
-    const r = await this.store.collection('reservations').findOne({ _id: parseInput(entityId, reservationId) });
+    const r = await this.repo.reservationById(parseInput(entityId, reservationId));
     if (!r) throw notFound('reservation', { id: reservationId });
     return toReservation(r);
   }
 
   /** Reservations still held since before `olderThan` (work that died between reserve and settle). */
   async heldReservations(filter: { sourceType: SourceType; olderThan: Date; limit?: number }): Promise<Reservation[]> {
-    const docs = await this.store
-      .collection('reservations')
-      .find(
-        { status: 'held', 'source.type': filter.sourceType, createdAt: { $lt: filter.olderThan } },
-        { sort: { createdAt: 1, _id: 1 }, limit: filter.limit ?? 500 },
-      );
+    const docs = await this.repo.heldReservations(filter.sourceType, filter.olderThan, filter.limit ?? 500);
     return docs.map(toReservation);
   }
 
   async list(accountId: string, args: PageArgs): Promise<Page<LedgerEntry>> {
-    const id = parseInput(entityId, accountId);
-    return mapPage(
-      await newestFirstPage(this.store.collection('ledgerEntries'), { accountId: id }, args),
-      toLedgerEntry,
-    );
+    return mapPage(await this.repo.page(parseInput(entityId, accountId), args), toLedgerEntry);
+  }
+
+  /** Newest first by page number (chat); `page` counts from 1. */
+  async listPage(accountId: string, page: number, size: number): Promise<{ entries: LedgerEntry[]; hasMore: boolean }> {
+    const { docs, hasMore } = await this.repo.numberedPage(parseInput(entityId, accountId), page, size);
+    return { entries: docs.map(toLedgerEntry), hasMore };
+  }
+
+  /** The entry an earlier request with this key wrote, if any. */
+  async findByKey(accountId: string, key: string): Promise<LedgerEntry | null> {
+    const doc = await this.repo.entryByKey(parseInput(entityId, accountId), key);
+    return doc && toLedgerEntry(doc);
+  }
+
+  async getEntry(id: string): Promise<LedgerEntry> {
+    const doc = await this.repo.entryById(parseInput(entityId, id));
+    if (!doc) throw notFound('ledger entry', { id });
+    return toLedgerEntry(doc);
   }
 
   async verifyLedger(): Promise<LedgerVerification> {
-    return verifyLedger(this.store);
+    return verifyLedger({ ledger: this.repo, accounts: this.accounts });
+  }
+
+  /** The ledger's idempotency: the entry stored under (account, key), compared by fingerprint. */
+  private entryKey(tx: StoreTx, m: Movement) {
+    return {
+      key: m.idempotencyKey,
+      inTransaction: true,
+      find: () => this.repo.entryByKey(m.accountId, m.idempotencyKey, tx),
+      sameRequest: (prior: LedgerEntryDoc) => prior.fingerprint === m.fingerprint,
+      reused: () => keyReused(m.idempotencyKey),
+    };
   }
 
   /**
-   * Runs one ledger transaction. A concurrent request with the same idempotency key can win the
-   * race to insert; then this one runs again and replays the winner's result.
+   * One keyed movement: the stored entry of an earlier request with this key, or (one look-up of
+   * the account) the movement itself; `shape` lets a caller adapt it to the account it read.
    */
-  private async run<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    try {
-      return await this.store.transaction(fn);
-    } catch (error) {
-      if (!(error instanceof DuplicateKeyError) || !error.index.includes('idempotency')) throw error;
-      return this.store.transaction(fn);
-    }
-  }
-
-  private async replay(tx: StoreTx, accountId: string, key: string, fp: string): Promise<LedgerEntry | null> {
-    const prior = await tx.collection('ledgerEntries').findOne({ accountId, idempotencyKey: key });
-    if (!prior) return null;
-    if (prior.fingerprint !== fp) throw keyReused(key);
-    return toLedgerEntry(prior);
+  private keyed(
+    tx: StoreTx,
+    m: Movement,
+    shape?: (account: AccountDoc) => Promise<LedgerEntry>,
+  ): Promise<Idempotent<LedgerEntry>> {
+    return idempotent<LedgerEntryDoc, LedgerEntry>({
+      ...this.entryKey(tx, m),
+      replay: toLedgerEntry,
+      claim: async () => {
+        const account = await this.account(tx, m.accountId);
+        return shape ? shape(account) : this.move(tx, m, account);
+      },
+    });
   }
 
   private async account(tx: StoreTx, accountId: string): Promise<AccountDoc> {
-    const account = await tx.collection('accounts').findOne({ _id: accountId });
+    const account = await this.accounts.byId(accountId, tx);
     if (!account) throw notFound('account', { id: accountId });
     return account;
   }
 
-  private async move(tx: StoreTx, m: Movement): Promise<LedgerEntry> {
-    const replay = await this.replay(tx, m.accountId, m.idempotencyKey, m.fingerprint);
-    if (replay) return replay;
-    const account = await this.account(tx, m.accountId);
+  /** Applies a movement to the account its caller read; the caller has already ruled out a replay. */
+  private async move(tx: StoreTx, m: Movement, account: AccountDoc): Promise<LedgerEntry> {
     if (m.blockedWhenFrozen && account.status === 'frozen')
       throw new DomainError('ACCOUNT_FROZEN', 'account is frozen; contact support', { accountId: m.accountId });
     const balance = account.balance + m.balanceDelta;
@@ -325,14 +373,7 @@ export class LedgerService {
     if (balance < 0 || reserved < 0 || reserved > balance)
       throw insufficient(account, Math.max(-m.balanceDelta, m.reservedDelta));
     const now = this.clock.now();
-    // Conditional on the values just read: a concurrent change makes this match nothing (memory)
-    // or raise a write conflict that the transaction loop retries (MongoDB).
-    const updated = await tx
-      .collection('accounts')
-      .updateOne(
-        { _id: account._id, balance: account.balance, reserved: account.reserved },
-        { $inc: { balance: m.balanceDelta, reserved: m.reservedDelta }, $set: { updatedAt: now } },
-      );
+    const updated = await this.accounts.move(account, m.balanceDelta, m.reservedDelta, now, tx);
     if (!updated)
       throw new DomainError('CONFLICT', 'the account changed concurrently; try again', { accountId: m.accountId });
     const entry: LedgerEntryDoc = {
@@ -350,17 +391,56 @@ export class LedgerService {
       reservationId: m.reservationId,
       createdAt: now,
     };
-    await tx.collection('ledgerEntries').insertOne(entry);
+    await this.repo.append(entry, tx);
+    if (m.balanceDelta > 0 || m.kind === 'release') await this.collectOwed(tx, updated, entry);
     return toLedgerEntry(entry);
+  }
+
+  /**
+   * A clawback shortfall is paid first from credits that become available again (a released
+   * reservation, a grant), in the same transaction, until nothing is owed; each collection is a
+   * ledger entry and an audit row.
+   */
+  private async collectOwed(tx: StoreTx, account: AccountDoc, after: LedgerEntryDoc): Promise<void> {
+    const owed = account.clawbackOwed ?? 0;
+    const amount = Math.min(owed, account.balance - account.reserved);
+    if (amount <= 0) return;
+    const now = this.clock.now();
+    const updated = await this.accounts.move(account, -amount, 0, now, tx);
+    if (!updated)
+      throw new DomainError('CONFLICT', 'the account changed concurrently; try again', { accountId: account._id });
+    await this.accounts.owe(account._id, -amount, now, tx);
+    const reason = `outstanding clawback shortfall collected (${owed - amount} still owed)`;
+    const entry: LedgerEntryDoc = {
+      _id: this.store.newId(),
+      accountId: account._id,
+      amount: -amount,
+      balanceAfter: updated.balance,
+      reservedAfter: updated.reserved,
+      kind: 'refund_clawback',
+      source: { type: 'system', ref: after._id },
+      actor: SHORTFALL_COLLECTOR,
+      reason,
+      idempotencyKey: `clawback-owed:${after._id}`,
+      fingerprint: fingerprint('collect-owed', after._id, amount),
+      createdAt: now,
+    };
+    await this.repo.append(entry, tx);
+    await this.audit.record(
+      {
+        actor: SHORTFALL_COLLECTOR,
+        action: 'credits.collect_clawback_shortfall',
+        target: { type: 'account', id: account._id },
+        entry: { id: entry._id, amount: entry.amount, balanceAfter: entry.balanceAfter },
+        reason,
+        details: { owedBefore: owed, collected: amount, after: { entryId: after._id, kind: after.kind } },
+      },
+      tx,
+    );
   }
 }
 
-const fingerprint = (...parts: unknown[]): string => JSON.stringify(parts);
-
-const keyReused = (key: string): DomainError =>
-  new DomainError('IDEMPOTENCY_KEY_REUSED', 'this idempotency key was already used for a different request', {
-    idempotencyKey: key,
-  });
+const SHORTFALL_COLLECTOR: Actor = { type: 'system', id: 'clawback-shortfall', name: 'Clawback shortfall collection' };
 
 const insufficient = (account: AccountDoc, needed: number): DomainError =>
   new DomainError(

@@ -1,5 +1,7 @@
-import { DomainError, DuplicateKeyError, notFound } from '../errors.js';
-import { newestFirstPage, type Page, type PageArgs } from '../pagination.js';
+import { DomainError, notFound } from '../errors.js';
+import { idempotent, keyReused } from '../idempotency.js';
+import { newestFirstPage } from '../page.repository.js';
+import type { Page, PageArgs } from '../pagination.js';
 import type { AnalysisDoc } from '../ports/documents.js';
 import type { Clock } from '../ports/runtime.port.js';
 import type { Store } from '../ports/store.port.js';
@@ -24,44 +26,38 @@ export class AnalysisRepository {
    */
   async claim(accountId: string, key: string, plan: AnalysisPlan): Promise<{ doc: AnalysisDoc; claimed: boolean }> {
     const fingerprint = fingerprintOf(plan);
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      const existing = await this.analyses.findOne({ accountId, idempotencyKey: key });
-      if (existing) {
-        if (existing.fingerprint !== fingerprint)
-          throw new DomainError(
-            'IDEMPOTENCY_KEY_REUSED',
-            'this idempotency key was already used for a different analysis',
-            { idempotencyKey: key },
-          );
+    const { result } = await idempotent<AnalysisDoc, { doc: AnalysisDoc; claimed: boolean }>({
+      key,
+      find: () => this.analyses.findOne({ accountId, idempotencyKey: key }),
+      sameRequest: (existing) => existing.fingerprint === fingerprint,
+      reused: () => keyReused(key, 'a different analysis'),
+      replay: async (existing) => {
         if (existing.status !== 'failed') return { doc: existing, claimed: false };
         // A failed analysis charged nothing: the same request may try again under its key.
         const retried = await this.analyses.updateOne(
           { _id: existing._id, status: 'failed' },
           { $set: { status: 'pending', updatedAt: this.o.clock.now() }, $unset: { error: true, result: true } },
         );
-        if (retried) return { doc: retried, claimed: true };
-        continue;
-      }
-      const now = this.o.clock.now();
-      const doc: AnalysisDoc = {
-        _id: this.o.store.newId(),
-        accountId,
-        idempotencyKey: key,
-        fingerprint,
-        input: plan as unknown as Record<string, unknown>,
-        status: 'pending',
-        creditsCharged: 0,
-        createdAt: now,
-        updatedAt: now,
-      };
-      try {
+        return retried && { doc: retried, claimed: true };
+      },
+      claim: async () => {
+        const now = this.o.clock.now();
+        const doc: AnalysisDoc = {
+          _id: this.o.store.newId(),
+          accountId,
+          idempotencyKey: key,
+          fingerprint,
+          input: plan as unknown as Record<string, unknown>,
+          status: 'pending',
+          creditsCharged: 0,
+          createdAt: now,
+          updatedAt: now,
+        };
         await this.analyses.insertOne(doc);
         return { doc, claimed: true };
-      } catch (error) {
-        if (!(error instanceof DuplicateKeyError)) throw error;
-      }
-    }
-    throw new DomainError('CONFLICT', 'this analysis is being changed concurrently; try again');
+      },
+    });
+    return result;
   }
 
   /** Stored before the credits are captured, so a run that dies after capturing can be finished. */

@@ -1,12 +1,15 @@
 import { DomainError } from '../errors.js';
 import type { LedgerService } from '../ledger/ledger.service.js';
+import type { Clawback } from '../ledger/ledger.types.js';
 import type { Actor, PurchaseDoc, PurchaseStatus } from '../ports/documents.js';
 import type { Alert, Clock } from '../ports/runtime.port.js';
-import type { StoreTx } from '../ports/store.port.js';
+import type { Store, StoreTx } from '../ports/store.port.js';
 import type { ChargeInfo, DisputeInfo } from './payment-provider.port.js';
 import { notOurs, type Effect } from './purchase-effects.service.js';
+import { PurchaseRepository } from './purchase.repository.js';
 
 export interface ClawbackOptions {
+  store: Store;
   clock: Clock;
   ledger: LedgerService;
 }
@@ -19,10 +22,12 @@ export interface ClawbackOptions {
 export class ClawbackService {
   private readonly clock: Clock;
   private readonly ledger: LedgerService;
+  private readonly purchases: PurchaseRepository;
 
   constructor(options: ClawbackOptions) {
     this.clock = options.clock;
     this.ledger = options.ledger;
+    this.purchases = new PurchaseRepository(options);
   }
 
   /**
@@ -49,9 +54,9 @@ export class ClawbackService {
     const due = target - purchase.creditsClawedBack - purchase.clawbackShortfall;
     const status: PurchaseStatus =
       purchase.status === 'disputed' ? 'disputed' : refunded >= paid ? 'refunded' : 'partially_refunded';
-    const $set = { status, amountRefunded: refunded, chargeId: charge.id, updatedAt: this.clock.now() };
+    const set = { status, amountRefunded: refunded, chargeId: charge.id, updatedAt: this.clock.now() };
     if (due <= 0) {
-      await tx.collection('purchases').updateOne({ _id: purchase._id }, { $set });
+      await this.purchases.update(purchase._id, set, {}, tx);
       return { outcome: 'refund_nothing_due', purchaseId: purchase._id, alerts: [] };
     }
     const taken = await this.ledger.clawbackInTx(tx, {
@@ -63,18 +68,7 @@ export class ClawbackService {
       actor,
       source: { type: 'stripe', ref: charge.id },
     });
-    await tx
-      .collection('purchases')
-      .updateOne(
-        { _id: purchase._id },
-        { $set, $inc: { creditsClawedBack: taken.taken, clawbackShortfall: taken.shortfall } },
-      );
-    return {
-      outcome: taken.shortfall > 0 ? 'refund_clawed_back_with_shortfall' : 'refund_clawed_back',
-      purchaseId: purchase._id,
-      ledgerEntryId: taken.entry?.id,
-      alerts: taken.shortfall > 0 ? [shortfallAlert(purchase, taken.shortfall, `refund of ${charge.id}`)] : [],
-    };
+    return this.recordClawback(tx, purchase, set, taken, { outcome: 'refund', cause: `refund of ${charge.id}` });
   }
 
   /** A dispute only marks the purchase and tells support; credits stay until it is lost. */
@@ -82,16 +76,16 @@ export class ClawbackService {
     const purchase = await this.purchaseForPayment(tx, dispute.paymentIntentId, dispute.chargeId);
     if (!purchase)
       return { ...notOurs('dispute on a charge with no credit purchase'), alerts: [unknownDispute(dispute)] };
-    await tx.collection('purchases').updateOne(
-      { _id: purchase._id },
+    await this.purchases.update(
+      purchase._id,
       {
-        $set: {
-          status: 'disputed',
-          disputeId: dispute.id,
-          ...(dispute.chargeId ? { chargeId: dispute.chargeId } : {}),
-          updatedAt: this.clock.now(),
-        },
+        status: 'disputed',
+        disputeId: dispute.id,
+        ...(dispute.chargeId ? { chargeId: dispute.chargeId } : {}),
+        updatedAt: this.clock.now(),
       },
+      {},
+      tx,
     );
     return {
       outcome: 'marked_disputed',
@@ -119,16 +113,12 @@ export class ClawbackService {
       return { ...notOurs('dispute on a charge with no credit purchase'), alerts: [unknownDispute(dispute)] };
     const now = this.clock.now();
     if (dispute.status !== 'lost') {
-      await tx
-        .collection('purchases')
-        .updateOne({ _id: purchase._id }, { $set: { status: statusWithoutDispute(purchase), updatedAt: now } });
+      await this.purchases.update(purchase._id, { status: statusWithoutDispute(purchase), updatedAt: now }, {}, tx);
       return { outcome: `dispute_${dispute.status}`, purchaseId: purchase._id, alerts: [] };
     }
     const due = purchase.creditsGranted - purchase.creditsClawedBack - purchase.clawbackShortfall;
     if (due <= 0) {
-      await tx
-        .collection('purchases')
-        .updateOne({ _id: purchase._id }, { $set: { status: 'disputed', updatedAt: now } });
+      await this.purchases.update(purchase._id, { status: 'disputed', updatedAt: now }, {}, tx);
       return { outcome: 'dispute_lost_nothing_due', purchaseId: purchase._id, alerts: [] };
     }
     const taken = await this.ledger.clawbackInTx(tx, {
@@ -140,32 +130,38 @@ export class ClawbackService {
       actor,
       source: { type: 'stripe', ref: dispute.id },
     });
-    await tx.collection('purchases').updateOne(
-      { _id: purchase._id },
-      {
-        $set: { status: 'disputed', disputeId: dispute.id, updatedAt: now },
-        $inc: { creditsClawedBack: taken.taken, clawbackShortfall: taken.shortfall },
-      },
+    const set = { status: 'disputed' as const, disputeId: dispute.id, updatedAt: now };
+    return this.recordClawback(tx, purchase, set, taken, {
+      outcome: 'dispute_lost',
+      cause: `lost dispute ${dispute.id}`,
+    });
+  }
+
+  /** Records what was taken back (and the shortfall) on the purchase; a shortfall alerts. */
+  private async recordClawback(
+    tx: StoreTx,
+    purchase: PurchaseDoc,
+    set: Partial<PurchaseDoc>,
+    taken: Clawback,
+    what: { outcome: string; cause: string },
+  ): Promise<Effect> {
+    await this.purchases.update(
+      purchase._id,
+      set,
+      { creditsClawedBack: taken.taken, clawbackShortfall: taken.shortfall },
+      tx,
     );
+    const short = taken.shortfall > 0;
     return {
-      outcome: taken.shortfall > 0 ? 'dispute_lost_clawed_back_with_shortfall' : 'dispute_lost_clawed_back',
+      outcome: `${what.outcome}_clawed_back${short ? '_with_shortfall' : ''}`,
       purchaseId: purchase._id,
       ledgerEntryId: taken.entry?.id,
-      alerts: taken.shortfall > 0 ? [shortfallAlert(purchase, taken.shortfall, `lost dispute ${dispute.id}`)] : [],
+      alerts: short ? [shortfallAlert(purchase, taken.shortfall, what.cause)] : [],
     };
   }
 
-  private async purchaseForPayment(
-    tx: StoreTx,
-    paymentIntentId: string | null,
-    chargeId: string | null,
-  ): Promise<PurchaseDoc | null> {
-    const purchases = tx.collection('purchases');
-    if (paymentIntentId) {
-      const byIntent = await purchases.findOne({ paymentIntentId });
-      if (byIntent) return byIntent;
-    }
-    return chargeId ? purchases.findOne({ chargeId }) : null;
+  private purchaseForPayment(tx: StoreTx, paymentIntentId: string | null, chargeId: string | null) {
+    return this.purchases.byPayment(paymentIntentId, chargeId, tx);
   }
 }
 
@@ -181,7 +177,7 @@ function shortfallAlert(p: PurchaseDoc, shortfall: number, cause: string): Alert
     title: 'Credits could not be fully taken back',
     body:
       `After the ${cause}, ${shortfall} credit(s) of purchase ${p._id} could not be taken back from account ` +
-      `${p.accountId}: they were already spent. The shortfall is recorded on the purchase.`,
+      `${p.accountId}: they were already spent or held for a running analysis. The shortfall is recorded on the purchase and is collected from the account's next release or grant.`,
     action: 'Review the account; decide whether to freeze it or write the shortfall off.',
     key: 'stripe-clawback-shortfall',
   };

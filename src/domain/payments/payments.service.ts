@@ -1,11 +1,14 @@
 import { z } from 'zod';
-import { DomainError, DuplicateKeyError, notFound } from '../errors.js';
-import { mapPage, newestFirstPage, type Page, type PageArgs } from '../pagination.js';
+import { AccountRepository } from '../accounts/account.repository.js';
+import { DomainError, notFound } from '../errors.js';
+import { idempotent } from '../idempotency.js';
+import { mapPage, type Page, type PageArgs } from '../pagination.js';
 import type { AccountDoc, PurchaseDoc } from '../ports/documents.js';
 import type { Clock } from '../ports/runtime.port.js';
 import type { Store } from '../ports/store.port.js';
 import { entityId, idempotencyKey, parseInput } from '../validation.js';
 import { paymentsUnconfigured, type PaymentProvider } from './payment-provider.port.js';
+import { PurchaseRepository } from './purchase.repository.js';
 import { toPurchase, type CheckoutSession, type Purchase } from './purchase.types.js';
 
 /** A credit package as configured (CREDIT_PACKAGES); `amount` in minor currency units. */
@@ -38,9 +41,13 @@ export type CheckoutInput = z.input<typeof checkoutInput>;
 /** Buying credits: Checkout sessions and the purchases they create. */
 export class PaymentsService {
   private readonly o: PaymentsServiceOptions;
+  private readonly purchases: PurchaseRepository;
+  private readonly accounts: AccountRepository;
 
   constructor(options: PaymentsServiceOptions) {
     this.o = options;
+    this.purchases = new PurchaseRepository(options);
+    this.accounts = new AccountRepository(options);
   }
 
   /**
@@ -55,14 +62,34 @@ export class PaymentsService {
     const pkg = this.o.packages.find((p) => p.id === i.packageId);
     if (!pkg)
       throw new DomainError('BAD_USER_INPUT', `packageId: unknown package "${i.packageId}"`, { field: 'packageId' });
-    const account = await this.o.store.collection('accounts').findOne({ _id: i.accountId });
+    const account = await this.accounts.byId(i.accountId);
     if (!account) throw notFound('account', { id: i.accountId });
     if (account.status === 'frozen')
       throw new DomainError('ACCOUNT_FROZEN', 'account is frozen; contact support', { accountId: account._id });
+    // Stripe gets the same key, so a concurrent repeat gets the same session; the loser of the
+    // insert race (unique checkoutSessionId) finds the winner's purchase under the key and replays it.
+    const { result } = await idempotent({
+      key: i.idempotencyKey,
+      find: () => this.purchases.byKey(account._id, i.idempotencyKey),
+      sameRequest: (prior) => prior.packageId === pkg.id,
+      replay: toCheckoutSession,
+      reused: () =>
+        new DomainError(
+          'IDEMPOTENCY_KEY_REUSED',
+          `idempotency key "${i.idempotencyKey}" was already used for another package`,
+          { idempotencyKey: i.idempotencyKey },
+        ),
+      claim: () => this.open(provider, account, pkg, i.idempotencyKey),
+    });
+    return result;
+  }
 
-    const prior = await this.purchaseByKey(account._id, i.idempotencyKey);
-    if (prior) return replayed(prior, pkg.id, i.idempotencyKey);
-
+  private async open(
+    provider: PaymentProvider,
+    account: AccountDoc,
+    pkg: CreditPackageSpec,
+    key: string,
+  ): Promise<CheckoutSession> {
     const customerId = await this.customerFor(provider, account);
     const session = await provider.createCheckoutSession(
       {
@@ -77,7 +104,7 @@ export class PaymentsService {
         successUrl: this.o.successUrl,
         cancelUrl: this.o.cancelUrl,
       },
-      `checkout-${account._id}-${i.idempotencyKey}`,
+      `checkout-${account._id}-${key}`,
     );
     if (!session.url) throw new DomainError('UPSTREAM_FAILED', 'Stripe returned a Checkout session without a URL');
     const now = this.o.clock.now();
@@ -94,38 +121,26 @@ export class PaymentsService {
       creditsClawedBack: 0,
       clawbackShortfall: 0,
       amountRefunded: 0,
-      idempotencyKey: i.idempotencyKey,
+      idempotencyKey: key,
       checkoutUrl: session.url,
       ...(session.expiresAt ? { expiresAt: session.expiresAt } : {}),
       createdAt: now,
       updatedAt: now,
     };
-    try {
-      await this.o.store.collection('purchases').insertOne(doc);
-    } catch (error) {
-      // A concurrent repeat of this request got the same session from Stripe and stored it first.
-      if (!(error instanceof DuplicateKeyError)) throw error;
-      const winner = await this.o.store.collection('purchases').findOne({ checkoutSessionId: session.id });
-      if (!winner) throw error;
-      return replayed(winner, pkg.id, i.idempotencyKey);
-    }
+    await this.purchases.insert(doc);
     return toCheckoutSession(doc);
   }
 
   /** The account's purchases, newest first. */
   async listPurchases(accountId: string, args: PageArgs): Promise<Page<Purchase>> {
     const id = parseInput(entityId, accountId);
-    return mapPage(await newestFirstPage(this.o.store.collection('purchases'), { accountId: id }, args), toPurchase);
+    return mapPage(await this.purchases.page(id, args), toPurchase);
   }
 
   async getPurchase(purchaseId: string): Promise<Purchase> {
-    const doc = await this.o.store.collection('purchases').findOne({ _id: parseInput(entityId, purchaseId) });
+    const doc = await this.purchases.byId(parseInput(entityId, purchaseId));
     if (!doc) throw notFound('purchase', { id: purchaseId });
     return toPurchase(doc);
-  }
-
-  private async purchaseByKey(accountId: string, key: string): Promise<PurchaseDoc | null> {
-    return this.o.store.collection('purchases').findOne({ accountId, idempotencyKey: key });
   }
 
   /**
@@ -138,23 +153,11 @@ export class PaymentsService {
       { accountId: account._id, email: account.email },
       `customer-${account._id}`,
     );
-    const accounts = this.o.store.collection('accounts');
-    const linked = await accounts.updateOne(
-      { _id: account._id, stripeCustomerId: { $exists: false } },
-      { $set: { stripeCustomerId: customer.id, updatedAt: this.o.clock.now() } },
-    );
+    const linked = await this.accounts.linkStripeCustomer(account._id, customer.id, this.o.clock.now());
     if (linked) return customer.id;
-    const current = await accounts.findOne({ _id: account._id });
+    const current = await this.accounts.byId(account._id);
     return current?.stripeCustomerId ?? customer.id;
   }
-}
-
-function replayed(prior: PurchaseDoc, packageId: string, key: string): CheckoutSession {
-  if (prior.packageId !== packageId)
-    throw new DomainError('IDEMPOTENCY_KEY_REUSED', `idempotency key "${key}" was already used for another package`, {
-      idempotencyKey: key,
-    });
-  return toCheckoutSession(prior);
 }
 
 const toCheckoutSession = (d: PurchaseDoc): CheckoutSession => ({

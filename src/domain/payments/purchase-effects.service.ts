@@ -1,9 +1,11 @@
-import { DomainError, DuplicateKeyError, notFound } from '../errors.js';
+import { AccountRepository } from '../accounts/account.repository.js';
+import { DomainError, notFound } from '../errors.js';
 import type { LedgerService } from '../ledger/ledger.service.js';
 import type { Actor, PurchaseDoc, PurchaseStatus } from '../ports/documents.js';
 import type { Alert, Clock } from '../ports/runtime.port.js';
 import type { Store, StoreTx } from '../ports/store.port.js';
 import type { CheckoutSessionInfo } from './payment-provider.port.js';
+import { PurchaseRepository } from './purchase.repository.js';
 
 export interface PurchaseEffectsOptions {
   store: Store;
@@ -24,20 +26,6 @@ export interface Effect {
 export const grantKey = (sessionId: string): string => `stripe-checkout:${sessionId}`;
 
 /**
- * Runs `fn` in a transaction; a duplicate-key abort (a concurrent delivery of the same event or
- * grant committed first) reruns it once or twice, and the rerun sees the winner and changes nothing.
- */
-export async function transactionWithRetry<T>(store: Store, fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await store.transaction(fn);
-    } catch (error) {
-      if (!(error instanceof DuplicateKeyError) || attempt >= 3) throw error;
-    }
-  }
-}
-
-/**
  * What Checkout sessions do to purchases and the ledger, shared by the webhook handler and
  * reconciliation so both take exactly the same idempotent path. Every method runs inside the
  * caller's transaction and must stay free of side effects outside the store (it may be retried).
@@ -46,11 +34,15 @@ export class PurchaseEffectsService {
   private readonly store: Store;
   private readonly clock: Clock;
   private readonly ledger: LedgerService;
+  private readonly purchases: PurchaseRepository;
+  private readonly accounts: AccountRepository;
 
   constructor(options: PurchaseEffectsOptions) {
     this.store = options.store;
     this.clock = options.clock;
     this.ledger = options.ledger;
+    this.purchases = new PurchaseRepository(options);
+    this.accounts = new AccountRepository(options);
   }
 
   /** A completed or async-succeeded session: grant once if paid, otherwise note it and wait. */
@@ -67,7 +59,7 @@ export class PurchaseEffectsService {
       updatedAt: now,
     };
     if (session.paymentStatus === 'unpaid') {
-      await tx.collection('purchases').updateOne({ _id: purchase._id }, { $set: paymentFields });
+      await this.purchases.update(purchase._id, paymentFields, {}, tx);
       return { ...base, outcome: 'awaiting_payment' };
     }
     const entry = await this.ledger.grantInTx(tx, {
@@ -80,16 +72,16 @@ export class PurchaseEffectsService {
       source: { type: 'stripe', ref: session.id },
     });
     const keep: PurchaseStatus[] = ['refunded', 'partially_refunded', 'disputed'];
-    await tx.collection('purchases').updateOne(
-      { _id: purchase._id },
+    await this.purchases.update(
+      purchase._id,
       {
-        $set: {
-          ...paymentFields,
-          status: keep.includes(purchase.status) ? purchase.status : 'paid',
-          creditsGranted: purchase.credits,
-          grantEntryId: entry.id,
-        },
+        ...paymentFields,
+        status: keep.includes(purchase.status) ? purchase.status : 'paid',
+        creditsGranted: purchase.credits,
+        grantEntryId: entry.id,
       },
+      {},
+      tx,
     );
     return { ...base, outcome: 'granted', ledgerEntryId: entry.id };
   }
@@ -99,12 +91,7 @@ export class PurchaseEffectsService {
     if (!session.accountId) return notOurs('checkout session without client_reference_id');
     const purchase = await this.ensurePurchase(tx, session);
     if (purchase.grantEntryId) return { outcome: 'ignored_already_paid', purchaseId: purchase._id, alerts: [] };
-    await tx
-      .collection('purchases')
-      .updateOne(
-        { _id: purchase._id, status: { $in: ['open', 'failed', 'expired'] } },
-        { $set: { status: to, updatedAt: this.clock.now() } },
-      );
+    await this.purchases.closeUnpaid(purchase._id, to, this.clock.now(), tx);
     return { outcome: `marked_${to}`, purchaseId: purchase._id, alerts: [] };
   }
 
@@ -114,8 +101,7 @@ export class PurchaseEffectsService {
    * the session's own metadata.
    */
   private async ensurePurchase(tx: StoreTx, session: CheckoutSessionInfo): Promise<PurchaseDoc> {
-    const purchases = tx.collection('purchases');
-    const existing = await purchases.findOne({ checkoutSessionId: session.id });
+    const existing = await this.purchases.bySession(session.id, tx);
     if (existing) {
       if (session.accountId && existing.accountId !== session.accountId)
         throw new DomainError('CONFLICT', `checkout session ${session.id} names another account than its purchase`, {
@@ -124,7 +110,7 @@ export class PurchaseEffectsService {
       return existing;
     }
     const accountId = session.accountId as string;
-    const account = await tx.collection('accounts').findOne({ _id: accountId });
+    const account = await this.accounts.byId(accountId, tx);
     if (!account) throw notFound('account', { id: accountId, sessionId: session.id });
     if (!session.credits || !session.packageId)
       throw new DomainError('BAD_USER_INPUT', `checkout session ${session.id} lacks packageId/credits metadata`);
@@ -146,7 +132,7 @@ export class PurchaseEffectsService {
       createdAt: now,
       updatedAt: now,
     };
-    await purchases.insertOne(doc);
+    await this.purchases.insert(doc, tx);
     return doc;
   }
 }

@@ -9,7 +9,11 @@ import {
   type PaymentProvider,
   type SessionPage,
 } from './payment-provider.port.js';
-import { transactionWithRetry, type PurchaseEffectsService } from './purchase-effects.service.js';
+import { AccountRepository } from '../accounts/account.repository.js';
+import { AuditRepository } from '../audit/audit.repository.js';
+import { LedgerRepository } from '../ledger/ledger.repository.js';
+import { transactionWithRetry } from '../transaction.js';
+import type { PurchaseEffectsService } from './purchase-effects.service.js';
 
 export interface ReconciliationOptions {
   store: Store;
@@ -50,9 +54,15 @@ const actor: Actor = { type: 'system', id: 'reconciliation', name: 'Stripe recon
  */
 export class ReconciliationService {
   private readonly o: ReconciliationOptions;
+  private readonly accounts: AccountRepository;
+  private readonly audit: AuditRepository;
+  private readonly ledger: LedgerRepository;
 
   constructor(options: ReconciliationOptions) {
     this.o = options;
+    this.accounts = new AccountRepository(options);
+    this.audit = new AuditRepository(options);
+    this.ledger = new LedgerRepository(options);
   }
 
   async run(window: { since: Date; until?: Date }): Promise<ReconciliationReport> {
@@ -66,23 +76,45 @@ export class ReconciliationService {
     return this.reconcile(from, to, (after) => provider.listCompletedCheckoutSessions({ from, to }, after));
   }
 
-  /** Support's per-account variant: every session of the account's Stripe customer. */
-  async runForAccount(accountId: string): Promise<ReconciliationReport> {
+  /**
+   * Support's per-account variant: every session of the account's Stripe customer. With an `actor`
+   * (a person asked for it) each grant is made in that actor's name and audited in its transaction,
+   * and the run itself is audited even when it granted nothing.
+   */
+  async runForAccount(accountId: string, actor?: Actor): Promise<ReconciliationReport> {
     const provider = this.requireProvider();
     const id = parseInput(entityId, accountId);
-    const account = await this.o.store.collection('accounts').findOne({ _id: id });
+    const account = await this.accounts.byId(id);
     if (!account) throw notFound('account', { id });
     const to = this.o.clock.now();
     const customerId = account.stripeCustomerId;
-    if (!customerId)
-      return { from: account.createdAt, to, scanned: 0, healed: [], alreadyGranted: 0, skipped: 0, failures: [] };
-    return this.reconcile(account.createdAt, to, (after) => provider.listCustomerCheckoutSessions(customerId, after));
+    const report = customerId
+      ? await this.reconcile(
+          account.createdAt,
+          to,
+          (after) => provider.listCustomerCheckoutSessions(customerId, after),
+          actor,
+        )
+      : { from: account.createdAt, to, scanned: 0, healed: [], alreadyGranted: 0, skipped: 0, failures: [] };
+    if (actor)
+      await this.audit.record({
+        actor,
+        action: 'payments.reconcile_account',
+        target: { type: 'account', id },
+        details: {
+          scanned: report.scanned,
+          healed: report.healed.map((h) => h.checkoutSessionId),
+          failures: report.failures.length,
+        },
+      });
+    return report;
   }
 
   private async reconcile(
     from: Date,
     to: Date,
     page: (after: string | null) => Promise<SessionPage>,
+    caller?: Actor,
   ): Promise<ReconciliationReport> {
     const report: ReconciliationReport = {
       from,
@@ -96,7 +128,7 @@ export class ReconciliationService {
     let after: string | null = null;
     do {
       const p = await page(after);
-      for (const session of p.sessions) await this.settle(session, report);
+      for (const session of p.sessions) await this.settle(session, report, caller);
       after = p.nextCursor;
     } while (after);
     await this.alert(report);
@@ -107,7 +139,7 @@ export class ReconciliationService {
     return report;
   }
 
-  private async settle(session: CheckoutSessionInfo, report: ReconciliationReport): Promise<void> {
+  private async settle(session: CheckoutSessionInfo, report: ReconciliationReport, caller?: Actor): Promise<void> {
     if (session.status !== 'complete') return;
     report.scanned += 1;
     if (session.paymentStatus === 'unpaid' || !session.accountId) {
@@ -115,7 +147,25 @@ export class ReconciliationService {
       return;
     }
     try {
-      const effect = await transactionWithRetry(this.o.store, (tx) => this.o.effects.settleSession(tx, session, actor));
+      const effect = await transactionWithRetry(this.o.store, async (tx) => {
+        const e = await this.o.effects.settleSession(tx, session, caller ?? actor);
+        if (caller && e.outcome === 'granted' && e.ledgerEntryId) {
+          const entry = await this.ledger.entryById(e.ledgerEntryId, tx);
+          await this.audit.record(
+            {
+              actor: caller,
+              action: 'payments.reconcile_grant',
+              target: { type: 'account', id: session.accountId ?? '' },
+              entry: entry && { id: entry._id, amount: entry.amount, balanceAfter: entry.balanceAfter },
+              ledgerEntryId: e.ledgerEntryId,
+              reason: `grant of paid Checkout session ${session.id} found by reconciliation`,
+              details: { checkoutSessionId: session.id },
+            },
+            tx,
+          );
+        }
+        return e;
+      });
       if (effect.outcome === 'granted' && effect.ledgerEntryId)
         report.healed.push({
           checkoutSessionId: session.id,

@@ -1,12 +1,16 @@
 import { z } from 'zod';
 import { DuplicateKeyError, isDomainError, TransactionOutcomeUnknownError } from '../errors.js';
-import type { Actor } from '../ports/documents.js';
+import { idempotent } from '../idempotency.js';
+import { isMaintenanceError } from '../maintenance/maintenance.service.js';
+import type { Actor, ProcessedEventDoc } from '../ports/documents.js';
 import type { Alert, AlertSink, Clock, Logger } from '../ports/runtime.port.js';
 import type { Store, StoreTx } from '../ports/store.port.js';
 import { parseInput } from '../validation.js';
 import { paymentsUnconfigured, type PaymentEvent, type PaymentProvider } from './payment-provider.port.js';
 import type { ClawbackService } from './clawback.service.js';
-import { transactionWithRetry, type Effect, type PurchaseEffectsService } from './purchase-effects.service.js';
+import { transactionWithRetry } from '../transaction.js';
+import { ProcessedEventRepository } from './processed-event.repository.js';
+import type { Effect, PurchaseEffectsService } from './purchase-effects.service.js';
 import { toWebhookFailure, type WebhookFailure } from './purchase.types.js';
 
 export interface StripeEventsOptions {
@@ -44,9 +48,11 @@ const eventId = z
  */
 export class StripeEventsService {
   private readonly o: StripeEventsOptions;
+  private readonly events: ProcessedEventRepository;
 
   constructor(options: StripeEventsOptions) {
     this.o = options;
+    this.events = new ProcessedEventRepository(options);
   }
 
   async handle(event: PaymentEvent): Promise<EventResult> {
@@ -56,6 +62,8 @@ export class StripeEventsService {
       for (const alert of r.alerts) this.notify(alert);
       return { ...base, status: r.status, outcome: r.outcome, ledgerEntryId: r.ledgerEntryId };
     } catch (error) {
+      // Maintenance refused the write: nothing happened and nothing is recorded; the sender retries.
+      if (isMaintenanceError(error)) throw error;
       return { ...base, status: 'failed', outcome: 'failed', error: await this.recordFailure(event, error) };
     }
   }
@@ -69,32 +77,36 @@ export class StripeEventsService {
 
   async listFailures(options: { includeResolved?: boolean; limit?: number } = {}): Promise<WebhookFailure[]> {
     const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
-    const filter = options.includeResolved ? {} : { resolvedAt: { $exists: false } };
-    const docs = await this.o.store
-      .collection('webhookFailures')
-      .find(filter, { sort: { lastSeenAt: -1, _id: -1 }, limit });
+    const docs = await this.events.failures({ includeResolved: options.includeResolved, limit });
     return docs.map(toWebhookFailure);
   }
 
+  /** The event's key is its id: a redelivery finds the record committed with the first effect. */
   private async process(tx: StoreTx, event: PaymentEvent): Promise<Effect & { status: EventStatus }> {
-    const processed = tx.collection('processedEvents');
-    const seen = await processed.findOne({ source: 'stripe', eventId: event.id });
-    if (seen) return { status: 'duplicate', outcome: seen.outcome, ledgerEntryId: seen.ledgerEntryId, alerts: [] };
-    const effect = await this.apply(tx, event);
-    const now = this.o.clock.now();
-    await processed.insertOne({
-      _id: this.o.store.newId(),
-      source: 'stripe',
-      eventId: event.id,
-      type: event.type,
-      receivedAt: now,
-      outcome: effect.outcome,
-      ...(effect.ledgerEntryId ? { ledgerEntryId: effect.ledgerEntryId } : {}),
+    const { result } = await idempotent<ProcessedEventDoc, Effect & { status: EventStatus }>({
+      key: event.id,
+      inTransaction: true,
+      find: () => this.events.find(event.id, tx),
+      sameRequest: () => true,
+      replay: (seen) => ({ status: 'duplicate', outcome: seen.outcome, ledgerEntryId: seen.ledgerEntryId, alerts: [] }),
+      claim: async () => {
+        const effect = await this.apply(tx, event);
+        await this.events.record(
+          {
+            _id: this.o.store.newId(),
+            source: 'stripe',
+            eventId: event.id,
+            type: event.type,
+            receivedAt: this.o.clock.now(),
+            outcome: effect.outcome,
+            ...(effect.ledgerEntryId ? { ledgerEntryId: effect.ledgerEntryId } : {}),
+          },
+          tx,
+        );
+        return { ...effect, status: effect.ignored ? 'ignored' : 'processed' };
+      },
     });
-    await tx
-      .collection('webhookFailures')
-      .updateOne({ eventId: event.id, resolvedAt: { $exists: false } }, { $set: { resolvedAt: now } });
-    return { ...effect, status: effect.ignored ? 'ignored' : 'processed' };
+    return result;
   }
 
   private apply(tx: StoreTx, event: PaymentEvent): Promise<Effect> {
@@ -123,15 +135,7 @@ export class StripeEventsService {
     const now = this.o.clock.now();
     let attempts = 1;
     try {
-      const row = await this.o.store.collection('webhookFailures').updateOne(
-        { eventId: event.id },
-        {
-          $set: { type: event.type, error: message, lastSeenAt: now },
-          $inc: { attempts: 1 },
-          $setOnInsert: { firstSeenAt: now },
-        },
-        { upsert: true },
-      );
+      const row = await this.events.recordFailure({ eventId: event.id, type: event.type, error: message, at: now });
       attempts = row?.attempts ?? 1;
     } catch (recordError) {
       this.o.logger.error({ err: recordError, eventId: event.id }, 'could not record the webhook failure');

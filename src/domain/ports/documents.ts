@@ -1,8 +1,9 @@
 /**
- * Persistence shapes of every collection (DESIGN.md "Data model"). Plain data only: ids are strings,
+ * Persistence shapes of every collection (docs/ARCHITECTURE.md, "Data"). Plain data only: ids are strings,
  * times are Dates, money amounts are integers (credits, or minor currency units).
  */
-export type ActorType = 'user' | 'support' | 'admin' | 'service' | 'system' | 'stripe' | 'discord';
+export const ACTOR_TYPES = ['user', 'support', 'admin', 'service', 'system', 'stripe', 'discord'] as const;
+export type ActorType = (typeof ACTOR_TYPES)[number];
 export interface Actor {
   type: ActorType;
   id: string;
@@ -18,6 +19,8 @@ export interface AccountDoc {
   stripeCustomerId?: string;
   balance: number;
   reserved: number;
+  /** Credits a refund or lost dispute could not take back yet; collected from the next release or grant. */
+  clawbackOwed?: number;
   status: AccountStatus;
   createdAt: Date;
   updatedAt: Date;
@@ -150,6 +153,43 @@ export interface JobRunDoc {
   outcome: 'running' | 'succeeded' | 'failed' | 'skipped';
   error?: string;
   summary?: Record<string, unknown>;
+  /** When the TTL index deletes this run (JOB_RUNS_RETENTION_DAYS after it finished); unset while running. */
+  expireAt?: Date;
+}
+
+/**
+ * The persisted maintenance switch (one document, `_id: 'mode'`). Every replica's writes read it
+ * inside their own transaction, so a write either sees it on and is refused, or began before it was
+ * set and is waited for (drained) before a restore swaps anything.
+ */
+export interface MaintenanceDoc {
+  _id: string;
+  active: boolean;
+  reason: string;
+  since: Date;
+  by: Actor;
+  endedAt?: Date;
+}
+
+export type RestoreJournalState = 'draining' | 'staging' | 'swapping' | 'completed' | 'rolled_back';
+/**
+ * What a restore has done so far (one document, `_id: 'restore'`), written before each step so the
+ * next start can roll an interrupted restore forward (once swapping began) or back (before that).
+ */
+export interface RestoreJournalDoc {
+  _id: string;
+  state: RestoreJournalState;
+  backup: string;
+  drop: boolean;
+  /** The staging token of the adapter: staging collections of this restore carry it. */
+  token?: string;
+  actor: Actor;
+  /** Collections replaced by their staged copy, in swap order, each marked once swapped. */
+  replace: Array<{ name: string; swapped: boolean }>;
+  startedAt: Date;
+  updatedAt: Date;
+  maintenanceSince?: Date;
+  error?: string;
 }
 
 export interface AnalysisDoc {
@@ -197,6 +237,23 @@ export interface PendingConfirmationDoc {
   ledgerEntryId?: string;
 }
 
+/**
+ * One claimed idempotency key of a request whose effect is not a single store transaction (a
+ * support replay of a Stripe event, an on-demand backup): the unique (scope, key) index lets one
+ * request run; the others replay its stored result.
+ */
+export interface IdempotencyKeyDoc {
+  _id: string;
+  scope: string;
+  key: string;
+  /** Canonical description of the request, compared when the key is used again. */
+  fingerprint: string;
+  status: 'running' | 'done';
+  result?: Record<string, unknown>;
+  createdAt: Date;
+  completedAt?: Date;
+}
+
 /** Every collection the Store holds, by name. */
 export interface Collections {
   accounts: AccountDoc;
@@ -210,5 +267,8 @@ export interface Collections {
   jobRuns: JobRunDoc;
   analyses: AnalysisDoc;
   pendingConfirmations: PendingConfirmationDoc;
+  maintenance: MaintenanceDoc;
+  restoreJournal: RestoreJournalDoc;
+  idempotencyKeys: IdempotencyKeyDoc;
 }
 export type CollectionName = keyof Collections;

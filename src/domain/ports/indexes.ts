@@ -1,17 +1,20 @@
 import type { CollectionName } from './documents.js';
 import type { IndexSpec } from './store.port.js';
 
-/** The indexes of DESIGN.md's data model; both adapters create and enforce exactly these. */
+/** The indexes of every collection; both adapters create and enforce exactly these. */
 export const INDEXES: Record<CollectionName, readonly IndexSpec[]> = {
   accounts: [
     { name: 'email_unique', keys: { email: 1 }, unique: true },
     { name: 'authSubject_unique', keys: { authSubject: 1 }, unique: true, sparse: true },
     { name: 'discordUserId_unique', keys: { discordUserId: 1 }, unique: true, sparse: true },
     { name: 'stripeCustomerId_unique', keys: { stripeCustomerId: 1 }, unique: true, sparse: true },
+    { name: 'balance_desc', keys: { balance: -1, _id: -1 } },
+    { name: 'updated_desc', keys: { updatedAt: -1, _id: -1 } },
   ],
   ledgerEntries: [
     { name: 'account_idempotency_unique', keys: { accountId: 1, idempotencyKey: 1 }, unique: true },
     { name: 'account_newest', keys: { accountId: 1, createdAt: -1, _id: -1 } },
+    { name: 'kind_created', keys: { kind: 1, createdAt: 1 } },
   ],
   reservations: [
     { name: 'account_idempotency_unique', keys: { accountId: 1, idempotencyKey: 1 }, unique: true },
@@ -30,7 +33,11 @@ export const INDEXES: Record<CollectionName, readonly IndexSpec[]> = {
   ],
   auditLog: [{ name: 'target_newest', keys: { 'target.id': 1, createdAt: -1 } }],
   jobLocks: [],
-  jobRuns: [{ name: 'job_newest', keys: { job: 1, startedAt: -1 } }],
+  jobRuns: [
+    { name: 'job_newest', keys: { job: 1, startedAt: -1 } },
+    // Retention: each finished run carries its own expiry (JOB_RUNS_RETENTION_DAYS), so the index never changes.
+    { name: 'expire_at_ttl', keys: { expireAt: 1 }, expireAfterSeconds: 0 },
+  ],
   analyses: [
     { name: 'account_idempotency_unique', keys: { accountId: 1, idempotencyKey: 1 }, unique: true },
     { name: 'account_newest', keys: { accountId: 1, createdAt: -1, _id: -1 } },
@@ -39,6 +46,9 @@ export const INDEXES: Record<CollectionName, readonly IndexSpec[]> = {
     { name: 'requestKey_unique', keys: { requestKey: 1 }, unique: true },
     { name: 'status_expires', keys: { status: 1, expiresAt: 1 } },
   ],
+  maintenance: [],
+  restoreJournal: [],
+  idempotencyKeys: [{ name: 'scope_key_unique', keys: { scope: 1, key: 1 }, unique: true }],
 };
 
 export const COLLECTION_NAMES = Object.keys(INDEXES) as CollectionName[];

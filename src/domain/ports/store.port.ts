@@ -39,12 +39,28 @@ export interface CollectionPort<T extends BaseDoc> {
   deleteMany(filter: Filter): Promise<number>;
   /** Sum of `valueField` grouped by `groupField` (like `$group` + `$sum`). */
   sumBy(groupField: string, valueField: string, filter?: Filter): Promise<Map<string, number>>;
+  /**
+   * Sum of `valueField` per UTC calendar day of the Date field `dateField` and per value of
+   * `groupField` (`$group` on `$dateToString` + the field), computed by the engine: the documents
+   * themselves are never returned. Rows come ordered by day, then group.
+   */
+  sumByDay(dateField: string, groupField: string, valueField: string, filter?: Filter): Promise<DailySum[]>;
+}
+
+/** One row of `sumByDay`: `day` is `YYYY-MM-DD` (UTC). */
+export interface DailySum {
+  day: string;
+  group: string;
+  total: number;
 }
 
 /** What a transaction callback receives: the same collections, bound to the transaction. */
 export interface StoreTx {
   collection<N extends CollectionName>(name: N): CollectionPort<Collections[N]>;
 }
+
+/** Where a repository reads and writes: the store itself, or a transaction of it. */
+export type Db = StoreTx;
 
 export interface Store {
   readonly kind: 'memory' | 'mongo';
@@ -69,4 +85,10 @@ export interface IndexSpec {
   unique?: boolean;
   /** Documents lacking every indexed field are left out of the index (MongoDB `sparse`). */
   sparse?: boolean;
+  /** Only documents matching this filter are indexed (and held to `unique`). */
+  partialFilterExpression?: Record<string, unknown>;
+  /** TTL: MongoDB deletes a document this many seconds after the date in the (single) indexed field. */
+  expireAfterSeconds?: number;
+  /** String comparison rules (MongoDB collation document); kept in backups, enforced by MongoDB only. */
+  collation?: Record<string, unknown>;
 }

@@ -1,6 +1,8 @@
 import type { BackupService } from '../backups/backup.service.js';
 import type { BackupSummary } from '../backups/backup.types.js';
+import { AuditRepository } from '../audit/audit.repository.js';
 import { DomainError } from '../errors.js';
+import { IdempotencyKeyRepository } from '../idempotency-key.repository.js';
 import type { Actor, JobRunDoc } from '../ports/documents.js';
 import type { Clock } from '../ports/runtime.port.js';
 import type { Store } from '../ports/store.port.js';
@@ -25,6 +27,8 @@ export interface JobRun {
 export interface JobRunner {
   run(job: string, work: () => Promise<{ summary?: Record<string, unknown> } | void>): Promise<JobRun>;
   listRuns(input: { job?: string; first?: number }): Promise<JobRun[]>;
+  /** One recorded run; null when it is no longer recorded. */
+  getRun(id: string): Promise<JobRun | null>;
 }
 
 export interface BackupSupportOptions {
@@ -62,9 +66,13 @@ const BACKUP_JOB = 'backup';
  */
 export class BackupSupportService {
   private readonly o: BackupSupportOptions;
+  private readonly keys: IdempotencyKeyRepository;
+  private readonly audit: AuditRepository;
 
   constructor(options: BackupSupportOptions) {
     this.o = options;
+    this.keys = new IdempotencyKeyRepository(options);
+    this.audit = new AuditRepository(options);
   }
 
   async status(): Promise<BackupStatus> {
@@ -81,47 +89,38 @@ export class BackupSupportService {
 
   async run(input: { actor: Actor; idempotencyKey: string }): Promise<BackupRunResult> {
     const key = parseInput(idempotencyKey, input.idempotencyKey);
-    const audit = this.o.store.collection('auditLog');
-    const prior = await audit.findOne({ action: 'backup.run', 'details.requestKey': key });
-    if (prior) return this.replay(String(prior.details?.runId ?? ''));
-    const written: { backup?: BackupSummary } = {};
-    const run = await this.o.jobs.run(BACKUP_JOB, async () => {
-      const r = await this.o.backups.runScheduled();
-      written.backup = r.backup;
-      return {
-        summary: {
-          backup: r.backup.name,
-          documents: r.backup.documents,
-          bytes: r.backup.bytes,
-          deleted: r.prune.deleted,
-          spared: r.prune.spared,
-          requestedBy: input.actor.name ?? input.actor.id,
-        },
-      };
+    const written: { backup?: BackupSummary; run?: JobRun } = {};
+    const { result, replayed } = await this.keys.once({ scope: 'backup.run', key, fingerprint: '[]' }, async () => {
+      const run = await this.o.jobs.run(BACKUP_JOB, async () => {
+        const r = await this.o.backups.runScheduled();
+        written.backup = r.backup;
+        return {
+          summary: {
+            backup: r.backup.name,
+            documents: r.backup.documents,
+            bytes: r.backup.bytes,
+            deleted: r.prune.deleted,
+            spared: r.prune.spared,
+            requestedBy: input.actor.name ?? input.actor.id,
+          },
+        };
+      });
+      written.run = run;
+      await this.audit.record({
+        actor: input.actor,
+        action: 'backup.run',
+        target: { type: 'backup', id: written.backup?.name ?? run.id },
+        details: { requestKey: key, runId: run.id, outcome: run.outcome },
+      });
+      return { runId: run.id };
     });
-    await audit.insertOne({
-      _id: this.o.store.newId(),
-      actor: input.actor,
-      action: 'backup.run',
-      target: { type: 'backup', id: written.backup?.name ?? run.id },
-      details: { requestKey: key, runId: run.id, outcome: run.outcome },
-      createdAt: this.o.clock.now(),
-    });
-    return { run, backup: written.backup ?? null, replayed: false };
+    if (replayed || !written.run) return this.replay(String(result.runId ?? ''));
+    return { run: written.run, backup: written.backup ?? null, replayed: false };
   }
 
   private async replay(runId: string): Promise<BackupRunResult> {
-    const doc = await this.o.store.collection('jobRuns').findOne({ _id: runId });
-    if (!doc) throw new DomainError('NOT_FOUND', 'the backup run of this request is no longer recorded');
-    const run: JobRun = {
-      id: doc._id,
-      job: doc.job,
-      startedAt: doc.startedAt,
-      durationMs: doc.durationMs ?? null,
-      outcome: doc.outcome,
-      error: doc.error ?? null,
-      summary: doc.summary ?? null,
-    };
+    const run = await this.o.jobs.getRun(runId);
+    if (!run) throw new DomainError('NOT_FOUND', 'the backup run of this request is no longer recorded');
     const name = typeof run.summary?.backup === 'string' ? run.summary.backup : null;
     const backup = name ? ((await this.o.backups.list()).find((b) => b.name === name) ?? null) : null;
     return { run, backup, replayed: true };

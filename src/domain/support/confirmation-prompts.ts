@@ -1,8 +1,10 @@
-import { DomainError, DuplicateKeyError, notFound } from '../errors.js';
+import { DomainError, notFound } from '../errors.js';
+import { idempotent } from '../idempotency.js';
 import type { Actor, PendingConfirmationAction, PendingConfirmationDoc } from '../ports/documents.js';
 import type { Clock } from '../ports/runtime.port.js';
 import type { Store } from '../ports/store.port.js';
 import { entityId, parseInput } from '../validation.js';
+import { ConfirmationRepository } from './confirmation.repository.js';
 
 export type NewPrompt = Omit<PendingConfirmationDoc, '_id' | 'status' | 'createdAt' | 'expiresAt'>;
 
@@ -15,40 +17,40 @@ export class ConfirmationPrompts {
   private readonly store: Store;
   private readonly clock: Clock;
   private readonly ttlMs: number;
+  private readonly docs: ConfirmationRepository;
 
   constructor(options: { store: Store; clock: Clock; ttlMs: number }) {
     this.store = options.store;
     this.clock = options.clock;
     this.ttlMs = options.ttlMs;
-  }
-
-  private get docs() {
-    return this.store.collection('pendingConfirmations');
+    this.docs = new ConfirmationRepository(options);
   }
 
   async findByRequest(requestKey: string): Promise<PendingConfirmationDoc | null> {
-    return this.docs.findOne({ requestKey });
+    return this.docs.byRequest(requestKey);
   }
 
   /** One prompt per request: a redelivered request gets the prompt the first delivery opened. */
   async open(prompt: NewPrompt): Promise<PendingConfirmationDoc> {
-    const now = this.clock.now();
-    const doc: PendingConfirmationDoc = {
-      ...prompt,
-      _id: this.store.newId(),
-      status: 'pending',
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + this.ttlMs),
-    };
-    try {
-      await this.docs.insertOne(doc);
-      return doc;
-    } catch (error) {
-      if (!(error instanceof DuplicateKeyError)) throw error;
-      const existing = await this.findByRequest(prompt.requestKey);
-      if (!existing) throw error;
-      return existing;
-    }
+    const { result } = await idempotent<PendingConfirmationDoc, PendingConfirmationDoc>({
+      key: prompt.requestKey,
+      find: () => this.docs.byRequest(prompt.requestKey),
+      sameRequest: (stored) => stored.action === prompt.action && stored.accountId === prompt.accountId,
+      replay: (stored) => stored,
+      claim: async () => {
+        const now = this.clock.now();
+        const doc: PendingConfirmationDoc = {
+          ...prompt,
+          _id: this.store.newId(),
+          status: 'pending',
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + this.ttlMs),
+        };
+        await this.docs.insert(doc);
+        return doc;
+      },
+    });
+    return result;
   }
 
   /**
@@ -56,13 +58,12 @@ export class ConfirmationPrompts {
    * confirmed prompt is returned as is, so pressing again replays the first result.
    */
   async claim(id: string, actor: Actor, action: PendingConfirmationAction): Promise<PendingConfirmationDoc> {
-    const doc = await this.docs.findOne({ _id: parseInput(entityId, id), action });
+    const doc = await this.docs.byId(parseInput(entityId, id), action);
     if (!doc) throw notFound('confirmation', { id });
     if (doc.requester.type !== actor.type || doc.requester.id !== actor.id)
       throw new DomainError('FORBIDDEN', 'only the person who asked for this can confirm or cancel it', { id });
     if (doc.status === 'confirmed') return doc;
-    if (doc.status === 'pending' && this.clock.now() >= doc.expiresAt)
-      await this.docs.updateOne({ _id: doc._id, status: 'pending' }, { $set: { status: 'expired' } });
+    if (doc.status === 'pending' && this.clock.now() >= doc.expiresAt) await this.docs.resolve(doc._id, 'expired');
     this.assertOpen(doc);
     return doc;
   }
@@ -77,27 +78,14 @@ export class ConfirmationPrompts {
 
   /** True when this call moved the prompt to `confirmed` (false: someone's earlier press did). */
   async markConfirmed(doc: PendingConfirmationDoc, actor: Actor, ledgerEntryId?: string): Promise<boolean> {
-    const updated = await this.docs.updateOne(
-      { _id: doc._id, status: 'pending' },
-      {
-        $set: {
-          status: 'confirmed',
-          resolvedAt: this.clock.now(),
-          resolvedBy: actor,
-          ...(ledgerEntryId ? { ledgerEntryId } : {}),
-        },
-      },
-    );
+    const updated = await this.docs.resolve(doc._id, 'confirmed', { at: this.clock.now(), by: actor, ledgerEntryId });
     return updated !== null;
   }
 
   async cancel(id: string, actor: Actor, action: PendingConfirmationAction): Promise<PendingConfirmationDoc> {
     const doc = await this.claim(id, actor, action);
     if (doc.status === 'confirmed') throw new DomainError('CONFLICT', 'this was already confirmed', { id: doc._id });
-    const updated = await this.docs.updateOne(
-      { _id: doc._id, status: 'pending' },
-      { $set: { status: 'cancelled', resolvedAt: this.clock.now(), resolvedBy: actor } },
-    );
+    const updated = await this.docs.resolve(doc._id, 'cancelled', { at: this.clock.now(), by: actor });
     if (!updated) throw new DomainError('CONFLICT', 'this was already handled', { id: doc._id });
     return updated;
   }

@@ -1,16 +1,23 @@
+import { AccountRepository } from '../accounts/account.repository.js';
+import { AuditRepository } from '../audit/audit.repository.js';
+import { DomainError } from '../errors.js';
+import { IdempotencyKeyRepository } from '../idempotency-key.repository.js';
+import { LedgerRepository } from '../ledger/ledger.repository.js';
 import type { AccountDoc, Actor, PurchaseDoc } from '../ports/documents.js';
 import type { Clock } from '../ports/runtime.port.js';
 import type { Store, StoreTx } from '../ports/store.port.js';
-import { DomainError } from '../errors.js';
 import {
   paymentsUnconfigured,
   type CheckoutSessionInfo,
   type PaymentProvider,
 } from '../payments/payment-provider.port.js';
-import { transactionWithRetry, type PurchaseEffectsService } from '../payments/purchase-effects.service.js';
+import { ProcessedEventRepository } from '../payments/processed-event.repository.js';
+import type { PurchaseEffectsService } from '../payments/purchase-effects.service.js';
+import { PurchaseRepository } from '../payments/purchase.repository.js';
 import { toWebhookFailure } from '../payments/purchase.types.js';
+import { transactionWithRetry } from '../transaction.js';
 import type { EventResult, StripeEventsService } from '../payments/stripe-events.service.js';
-import { idempotencyKey, parseInput } from '../validation.js';
+import { parseInput, storedIdempotencyKey } from '../validation.js';
 import { ConfirmationPrompts } from './confirmation-prompts.js';
 import { DEFAULT_CONFIRMATION_TTL_MS, type SupportService } from './support.service.js';
 import type {
@@ -44,9 +51,21 @@ const FAILURES_CHECKED = 20;
 export class PaymentSupportService {
   private readonly o: PaymentSupportOptions;
   private readonly prompts: ConfirmationPrompts;
+  private readonly accounts: AccountRepository;
+  private readonly purchases: PurchaseRepository;
+  private readonly events: ProcessedEventRepository;
+  private readonly ledger: LedgerRepository;
+  private readonly audit: AuditRepository;
+  private readonly keys: IdempotencyKeyRepository;
 
   constructor(options: PaymentSupportOptions) {
     this.o = options;
+    this.accounts = new AccountRepository(options);
+    this.purchases = new PurchaseRepository(options);
+    this.events = new ProcessedEventRepository(options);
+    this.ledger = new LedgerRepository(options);
+    this.audit = new AuditRepository(options);
+    this.keys = new IdempotencyKeyRepository(options);
     this.prompts = new ConfirmationPrompts({
       store: options.store,
       clock: options.clock,
@@ -55,11 +74,9 @@ export class PaymentSupportService {
   }
 
   async diagnose(input: { target: AccountTarget; actor: Actor; idempotencyKey: string }): Promise<PaymentDiagnosis> {
-    const key = parseInput(idempotencyKey, input.idempotencyKey);
+    const key = parseInput(storedIdempotencyKey, input.idempotencyKey);
     const account = await this.o.support.resolveAccount(input.target);
-    const purchases = await this.o.store
-      .collection('purchases')
-      .find({ accountId: account.id }, { sort: { createdAt: -1, _id: -1 }, limit: 100 });
+    const purchases = await this.purchases.recent(account.id, 100);
     const { stripe, sessions } = await this.stripeSessions(account.stripeCustomerId);
     const rows = merge(account.id, purchases, sessions);
     const missing = rows.filter((r) => r.missingGrant);
@@ -108,21 +125,20 @@ export class PaymentSupportService {
 
   /** Support's replay of one Stripe event, audited; the same request replayed answers the first result. */
   async replayWebhook(input: { eventId: string; actor: Actor; idempotencyKey: string }): Promise<EventResult> {
-    const key = parseInput(idempotencyKey, input.idempotencyKey);
-    const audit = this.o.store.collection('auditLog');
-    const prior = await audit.findOne({ action: 'webhooks.replay', 'details.requestKey': key });
-    if (prior) return prior.details?.result as EventResult;
-    const result = await this.o.stripeEvents.replay(input.eventId);
-    await audit.insertOne({
-      _id: this.o.store.newId(),
-      actor: input.actor,
-      action: 'webhooks.replay',
-      target: { type: 'stripe_event', id: result.eventId },
-      ...(result.ledgerEntryId ? { ledgerEntryId: result.ledgerEntryId } : {}),
-      details: { requestKey: key, result },
-      createdAt: this.o.clock.now(),
+    const key = parseInput(storedIdempotencyKey, input.idempotencyKey);
+    const request = { scope: 'webhooks.replay', key, fingerprint: JSON.stringify([input.eventId]) };
+    const { result } = await this.keys.once(request, async () => {
+      const r = await this.o.stripeEvents.replay(input.eventId);
+      await this.audit.record({
+        actor: input.actor,
+        action: 'webhooks.replay',
+        target: { type: 'stripe_event', id: r.eventId },
+        ledgerEntryId: r.ledgerEntryId,
+        details: { requestKey: key, result: r },
+      });
+      return { ...r };
     });
-    return result;
+    return result as unknown as EventResult;
   }
 
   private async grantOne(
@@ -136,7 +152,7 @@ export class PaymentSupportService {
     if (!isPaidFor(session, accountId)) return { checkoutSessionId: id, credits, outcome: 'not_paid' };
     const effect = await transactionWithRetry(this.o.store, async (tx) => {
       const e = await this.o.effects.settleSession(tx, session, actor);
-      if (e.outcome === 'granted' && e.ledgerEntryId) await this.audit(tx, actor, accountId, e.ledgerEntryId, id);
+      if (e.outcome === 'granted' && e.ledgerEntryId) await this.recordGrant(tx, actor, accountId, e.ledgerEntryId, id);
       return e;
     });
     return {
@@ -147,21 +163,20 @@ export class PaymentSupportService {
     };
   }
 
-  private async audit(tx: StoreTx, actor: Actor, accountId: string, entryId: string, sessionId: string) {
-    const entry = await tx.collection('ledgerEntries').findOne({ _id: entryId });
-    await tx.collection('auditLog').insertOne({
-      _id: this.o.store.newId(),
-      actor,
-      action: 'payments.grant_missing',
-      target: { type: 'account', id: accountId },
-      amount: entry?.amount,
-      balanceBefore: entry ? entry.balanceAfter - entry.amount : undefined,
-      balanceAfter: entry?.balanceAfter,
-      reason: `grant of paid Checkout session ${sessionId} that was never granted`,
-      ledgerEntryId: entryId,
-      details: { checkoutSessionId: sessionId },
-      createdAt: this.o.clock.now(),
-    });
+  private async recordGrant(tx: StoreTx, actor: Actor, accountId: string, entryId: string, sessionId: string) {
+    const entry = await this.ledger.entryById(entryId, tx);
+    await this.audit.record(
+      {
+        actor,
+        action: 'payments.grant_missing',
+        target: { type: 'account', id: accountId },
+        entry: entry && { id: entry._id, amount: entry.amount, balanceAfter: entry.balanceAfter },
+        ledgerEntryId: entryId,
+        reason: `grant of paid Checkout session ${sessionId} that was never granted`,
+        details: { checkoutSessionId: sessionId },
+      },
+      tx,
+    );
   }
 
   private async stripeSessions(customerId: string | undefined): Promise<{
@@ -191,12 +206,7 @@ export class PaymentSupportService {
   private async failuresOf(accountId: string, sessionIds: Set<string>): Promise<PaymentDiagnosis['openFailures']> {
     const provider = this.o.provider;
     if (!provider) return [];
-    const docs = await this.o.store
-      .collection('webhookFailures')
-      .find(
-        { resolvedAt: { $exists: false }, type: { $regex: '^checkout\\.session\\.' } },
-        { sort: { lastSeenAt: -1, _id: -1 }, limit: FAILURES_CHECKED },
-      );
+    const docs = await this.events.failures({ checkoutOnly: true, limit: FAILURES_CHECKED });
     const out: PaymentDiagnosis['openFailures'] = [];
     for (const doc of docs) {
       const event = await provider.retrieveEvent(doc.eventId).catch(() => null);
@@ -208,7 +218,7 @@ export class PaymentSupportService {
   }
 
   private async account(id: string): Promise<AccountDoc> {
-    const doc = await this.o.store.collection('accounts').findOne({ _id: id });
+    const doc = await this.accounts.byId(id);
     if (!doc) throw new DomainError('NOT_FOUND', 'account not found', { id });
     return doc;
   }

@@ -1,13 +1,22 @@
 import { z } from 'zod';
 import type { AccountService } from '../accounts/account.service.js';
 import type { Account } from '../accounts/account.types.js';
-import { DomainError, badInput, notFound } from '../errors.js';
+import { DomainError, badInput } from '../errors.js';
 import type { LedgerService } from '../ledger/ledger.service.js';
-import { toLedgerEntry, type LedgerEntry } from '../ledger/ledger.types.js';
+import type { LedgerEntry } from '../ledger/ledger.types.js';
+import { PurchaseRepository } from '../payments/purchase.repository.js';
 import type { Actor, PendingConfirmationDoc } from '../ports/documents.js';
 import type { Clock } from '../ports/runtime.port.js';
 import type { Store } from '../ports/store.port.js';
-import { creditAmount, emailAddress, entityId, idempotencyKey, parseInput, reasonText } from '../validation.js';
+import {
+  actorSchema,
+  creditAmount,
+  emailAddress,
+  entityId,
+  idempotencyKey,
+  parseInput,
+  reasonText,
+} from '../validation.js';
 import { ConfirmationPrompts } from './confirmation-prompts.js';
 import {
   toPurchaseSummary,
@@ -35,13 +44,8 @@ export interface SupportServiceOptions {
   confirmationTtlMs?: number;
 }
 
-const actor = z.object({
-  type: z.enum(['user', 'support', 'admin', 'service', 'system', 'stripe', 'discord']),
-  id: z.string().min(1).max(200),
-  name: z.string().max(200).optional(),
-});
 const amount = creditAmount.refine((n) => n <= SUPPORT_MAX_CREDITS, `must be at most ${SUPPORT_MAX_CREDITS}`);
-const change = z.object({ amount, reason: reasonText, idempotencyKey, actor });
+const change = z.object({ amount, reason: reasonText, idempotencyKey, actor: actorSchema });
 const historyPage = z.object({
   page: z.number({ error: 'must be a number' }).int('must be a whole number').min(1).max(10_000).default(1),
 });
@@ -66,14 +70,14 @@ export interface ChangeInput {
  * When nothing is available the confirmation is refused with INSUFFICIENT_CREDITS.
  */
 export class SupportService {
-  private readonly store: Store;
+  private readonly purchases: PurchaseRepository;
   private readonly accounts: AccountService;
   private readonly ledger: LedgerService;
   private readonly confirmAbove: number;
   private readonly prompts: ConfirmationPrompts;
 
   constructor(options: SupportServiceOptions) {
-    this.store = options.store;
+    this.purchases = new PurchaseRepository(options);
     this.accounts = options.accounts;
     this.ledger = options.ledger;
     this.confirmAbove = options.confirmAbove;
@@ -104,9 +108,8 @@ export class SupportService {
   async addCredits(input: ChangeInput): Promise<BalanceChange> {
     const i = parseInput(change, input);
     const account = await this.resolveAccount(input.target);
-    const replayed = await this.seen(account.id, i.idempotencyKey);
-    const entry = await this.ledger.adjust({ accountId: account.id, ...i });
-    return this.describe(entry, i.amount, replayed);
+    const { result, replayed } = await this.ledger.adjustOrReplay({ accountId: account.id, ...i });
+    return this.describe(result, i.amount, replayed);
   }
 
   /** Removes credits, or asks for confirmation first (see the class comment). */
@@ -120,12 +123,12 @@ export class SupportService {
       this.prompts.assertOpen(asked);
       return { status: 'needs_confirmation', confirmation: await this.describeRemoval(asked) };
     }
-    const replayed = await this.seen(account.id, i.idempotencyKey);
     const because = [
       ...(i.amount > this.confirmAbove ? (['above_threshold'] as const) : []),
       ...(i.amount > account.available ? (['above_available'] as const) : []),
     ];
-    if (!replayed && because.length > 0) {
+    // A removal that needed no confirmation when it first ran replays as it ran, even if it would now.
+    if (because.length > 0 && !(await this.ledger.findByKey(account.id, i.idempotencyKey))) {
       const prompt = await this.prompts.open({
         action: 'credits.remove',
         requestKey: i.idempotencyKey,
@@ -137,8 +140,8 @@ export class SupportService {
       });
       return { status: 'needs_confirmation', confirmation: await this.describeRemoval(prompt) };
     }
-    const entry = await this.ledger.adjust({ accountId: account.id, ...i, amount: -i.amount });
-    return { status: 'removed', change: await this.describe(entry, i.amount, replayed) };
+    const { result, replayed } = await this.ledger.adjustOrReplay({ accountId: account.id, ...i, amount: -i.amount });
+    return { status: 'removed', change: await this.describe(result, i.amount, replayed) };
   }
 
   /** Only the requester may confirm; a confirmation applies once, however often it is pressed. */
@@ -170,34 +173,26 @@ export class SupportService {
     return { account: linked, changed: true };
   }
 
+  /** Freezes (no spending, no buying) or unfreezes the named account; audited with the reason. */
+  async setFrozen(input: { target: AccountTarget; frozen: boolean; reason: string; actor: Actor }): Promise<Account> {
+    const account = await this.resolveAccount(input.target);
+    const change = { accountId: account.id, reason: input.reason, actor: input.actor };
+    return input.frozen ? this.accounts.freeze(change) : this.accounts.unfreeze(change);
+  }
+
   /** Email, status, balance, reserved, the last 10 ledger entries and the last purchases. */
   async overview(target: AccountTarget): Promise<AccountOverview> {
     const account = await this.resolveAccount(target);
     const entries = await this.ledger.list(account.id, { first: 10 });
-    const purchases = await this.store
-      .collection('purchases')
-      .find({ accountId: account.id }, { sort: { createdAt: -1, _id: -1 }, limit: 5 });
+    const purchases = await this.purchases.recent(account.id, 5);
     return { account, recentEntries: entries.items, recentPurchases: purchases.map(toPurchaseSummary) };
   }
 
   async history(target: AccountTarget, pageNumber?: number | null): Promise<HistoryPage> {
     const n = parseInput(historyPage, { page: pageNumber ?? undefined }).page;
     const account = await this.resolveAccount(target);
-    const docs = await this.store.collection('ledgerEntries').find(
-      { accountId: account.id },
-      {
-        sort: { createdAt: -1, _id: -1 },
-        skip: (n - 1) * HISTORY_PAGE_SIZE,
-        limit: HISTORY_PAGE_SIZE + 1,
-      },
-    );
-    return {
-      account,
-      page: n,
-      pageSize: HISTORY_PAGE_SIZE,
-      entries: docs.slice(0, HISTORY_PAGE_SIZE).map(toLedgerEntry),
-      hasMore: docs.length > HISTORY_PAGE_SIZE,
-    };
+    const { entries, hasMore } = await this.ledger.listPage(account.id, n, HISTORY_PAGE_SIZE);
+    return { account, page: n, pageSize: HISTORY_PAGE_SIZE, entries, hasMore };
   }
 
   private async describeRemoval(doc: PendingConfirmationDoc): Promise<PendingRemoval> {
@@ -214,13 +209,7 @@ export class SupportService {
   }
 
   private async confirmedChange(ledgerEntryId: string, requested: number): Promise<BalanceChange> {
-    const prior = await this.store.collection('ledgerEntries').findOne({ _id: ledgerEntryId });
-    if (!prior) throw notFound('ledger entry', { id: ledgerEntryId });
-    return this.describe(toLedgerEntry(prior), requested, true);
-  }
-
-  private async seen(accountId: string, key: string): Promise<boolean> {
-    return (await this.store.collection('ledgerEntries').count({ accountId, idempotencyKey: key })) > 0;
+    return this.describe(await this.ledger.getEntry(ledgerEntryId), requested, true);
   }
 
   private async describe(entry: LedgerEntry, requested: number, replayed: boolean): Promise<BalanceChange> {

@@ -9,6 +9,8 @@ export interface DevTokenInput {
   secret: string;
   subject: string;
   email?: string;
+  /** `email_verified` claim sent with the email (default true: the developer typed the address). */
+  emailVerified?: boolean;
   roles: AuthRole[];
   /** jose time span: "1h", "30m", "7d" … */
   ttl?: string;
@@ -22,7 +24,8 @@ export interface DevTokenInput {
 /** Signs an HS256 token the way an identity provider would; for development and tests only. */
 export async function signDevToken(input: DevTokenInput): Promise<string> {
   const now = input.now ?? new Date();
-  const claims = { [input.rolesClaim ?? 'roles']: input.roles, ...(input.email ? { email: input.email } : {}) };
+  const email = input.email ? { email: input.email, email_verified: input.emailVerified ?? true } : {};
+  const claims = { [input.rolesClaim ?? 'roles']: input.roles, ...email };
   let jwt = new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(input.subject)

@@ -11,6 +11,8 @@ export interface Principal {
   subject: string;
   /** Present for people (user/support/admin); a `service` token may have none. */
   email?: string;
+  /** The identity provider vouches that `email` belongs to this subject (`email_verified: true`). */
+  emailVerified: boolean;
   roles: AuthRole[];
 }
 
@@ -34,10 +36,17 @@ const JWKS_ALGS = ['RS256', 'ES256'];
 const CLOCK_TOLERANCE_SECONDS = 30;
 
 const DEFAULT_MAX_TOKEN_AGE_SECONDS = 24 * 3600;
+/** Verified tokens remembered (the oldest is forgotten first). */
+const VERIFIED_CACHE_SIZE = 10_000;
 
 const claims = z.object({
   sub: z.string().min(1).max(255),
   email: z.string().trim().toLowerCase().pipe(z.email()).optional(),
+  // Some identity providers (Cognito) send the flag as a string; anything else means "not verified".
+  email_verified: z
+    .unknown()
+    .optional()
+    .transform((v) => v === true || v === 'true'),
   exp: z.number(),
   iat: z.number().optional(),
 });
@@ -56,6 +65,12 @@ const unauthenticated = (reason: string): DomainError =>
 export class JwtVerifier {
   private readonly secret?: Uint8Array;
   private readonly jwks?: ReturnType<typeof createRemoteJWKSet>;
+  /**
+   * Tokens already verified, by the token string, until their `exp` (the clock skew tolerance is
+   * not extended to them): a frontend sends the same token on every request, and checking its
+   * signature and claims again costs more than the rest of a small request. Only successes are kept.
+   */
+  private readonly verified = new Map<string, { principal: Principal; expiresAtMs: number }>();
 
   constructor(private readonly options: JwtVerifierOptions) {
     if (!options.secret && !options.jwksUrl) throw new Error('JwtVerifier needs a secret or a JWKS URL');
@@ -64,6 +79,17 @@ export class JwtVerifier {
   }
 
   async verify(token: string): Promise<Principal> {
+    const now = (this.options.clock?.now() ?? new Date()).getTime();
+    const cached = this.verified.get(token);
+    if (cached && now < cached.expiresAtMs) return cached.principal;
+    if (cached) this.verified.delete(token);
+    const { principal, exp } = await this.verifyFully(token);
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, { principal, expiresAtMs: exp * 1000 });
+    return principal;
+  }
+
+  private async verifyFully(token: string): Promise<{ principal: Principal; exp: number }> {
     let payload: JWTPayload;
     try {
       payload = await this.verifySignature(token);
@@ -73,7 +99,7 @@ export class JwtVerifier {
     }
     const parsed = claims.safeParse(payload);
     if (!parsed.success) throw unauthenticated(`bad claim ${parsed.error.issues[0]?.path.join('.') ?? ''}`);
-    const { sub, email, exp, iat } = parsed.data;
+    const { sub, email, email_verified: emailVerified, exp, iat } = parsed.data;
     const rolesClaim = this.options.rolesClaim ?? 'roles';
     const rawRoles = rolesValue.safeParse(claimAt(payload, rolesClaim));
     if (!rawRoles.success) throw unauthenticated(`bad claim ${rolesClaim}`);
@@ -83,7 +109,7 @@ export class JwtVerifier {
     const person = roles.some((r) => r !== 'service');
     if (person && !email) throw unauthenticated('the email claim is required for user tokens');
     if (person) this.checkLifetime(exp, iat);
-    return { subject: sub, email, roles };
+    return { principal: { subject: sub, email, emailVerified: Boolean(email && emailVerified), roles }, exp };
   }
 
   /**

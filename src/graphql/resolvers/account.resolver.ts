@@ -1,12 +1,13 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import type { Account } from '../../domain/accounts/account.types.js';
+import type { Account, AuditEntry } from '../../domain/accounts/account.types.js';
 import type { LedgerEntry } from '../../domain/ledger/ledger.types.js';
 import { badInput, DomainError } from '../../domain/errors.js';
 import type { GraphqlContext } from '../context.js';
-import { AccountConnection, AccountType } from '../types/account.type.js';
-import { toConnection, type Connection } from '../types/connection.type.js';
-import { LedgerEntryConnection } from '../types/ledger-entry.type.js';
-import { AccountSearchArgs, PageArgs } from '../types/page-args.type.js';
+import { AccountConnection, AccountType } from '../types/account.graphql.js';
+import { toConnection, type Connection } from '../types/connection.graphql.js';
+import { LedgerEntryConnection } from '../types/ledger-entry.graphql.js';
+import { AuditEntryConnection } from '../types/audit-entry.graphql.js';
+import { AccountLedgerArgs, AccountSearchArgs, PageArgs } from '../types/page-args.graphql.js';
 
 @Resolver(() => AccountType)
 export class AccountResolver {
@@ -40,6 +41,17 @@ export class AccountResolver {
     @Args(() => AccountSearchArgs) args: AccountSearchArgs,
   ): Promise<Connection<Account>> {
     return toConnection(await ctx.services.accounts.search(args.search, args), args);
+  }
+
+  @Authorized('support', 'admin')
+  @Query(() => AuditEntryConnection, {
+    description: 'Support: audited actions on one account (adjustments, freezes, grants …), newest first.',
+  })
+  async accountAuditTrail(
+    @Ctx() ctx: GraphqlContext,
+    @Args(() => AccountLedgerArgs) args: AccountLedgerArgs,
+  ): Promise<Connection<AuditEntry>> {
+    return toConnection(await ctx.services.accounts.auditTrail(args.accountId, args), args);
   }
 
   /** Whoever may see an account may see its ledger: `me { ledger }`, or support's `account { ledger }`. */

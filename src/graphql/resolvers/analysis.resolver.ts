@@ -1,10 +1,10 @@
 import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { mapPage } from '../../domain/pagination.js';
 import type { GraphqlContext } from '../context.js';
-import { AnalyzePropertyInput } from '../types/analysis-input.type.js';
-import { AnalysisConnection, AnalysisType, toAnalysisType } from '../types/analysis.type.js';
-import { toConnection, type Connection } from '../types/connection.type.js';
-import { PageArgs } from '../types/page-args.type.js';
+import { AnalyzePropertyInput } from '../types/analysis-input.graphql.js';
+import { AnalysisConnection, AnalysisType, toAnalysisType } from '../types/analysis.graphql.js';
+import { toConnection, type Connection } from '../types/connection.graphql.js';
+import { PageArgs } from '../types/page-args.graphql.js';
 
 @Resolver(() => AnalysisType)
 export class AnalysisResolver {

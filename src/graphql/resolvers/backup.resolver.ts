@@ -8,9 +8,9 @@ import {
   BackupVerificationType,
   JobRunType,
   type JobRunOutcome,
-} from '../types/backup.type.js';
+} from '../types/backup.graphql.js';
 
-/** Admin: the backups of DESIGN.md "Operations" and the runs of the scheduled jobs (docs/operations.md). */
+/** Admin: the backups and the runs of the scheduled jobs (README.md "Operations"). */
 @Resolver()
 export class BackupResolver {
   @Authorized('admin')

@@ -1,6 +1,6 @@
 import { Ctx, Query, Resolver } from 'type-graphql';
 import type { GraphqlContext } from '../context.js';
-import { CreditPackageType } from '../types/credit-package.type.js';
+import { CreditPackageType } from '../types/credit-package.graphql.js';
 
 @Resolver(() => CreditPackageType)
 export class CreditPackageResolver {

@@ -1,7 +1,8 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Resolver } from 'type-graphql';
+import { callerKey } from '../../domain/idempotency.js';
 import type { LedgerEntry } from '../../domain/ledger/ledger.types.js';
 import type { GraphqlContext } from '../context.js';
-import { LedgerEntryType } from '../types/ledger-entry.type.js';
+import { LedgerEntryType } from '../types/ledger-entry.graphql.js';
 
 const KEY_HELP = 'Unique per intended change: a retry with the same key replays the first result.';
 
@@ -18,7 +19,13 @@ export class CreditsResolver {
     @Arg('reason', () => String) reason: string,
     @Arg('idempotencyKey', () => String, { description: KEY_HELP }) idempotencyKey: string,
   ): Promise<LedgerEntry> {
-    return ctx.services.ledger.adjust({ accountId, amount, reason, idempotencyKey, actor: ctx.actor() });
+    return ctx.services.ledger.adjust({
+      accountId,
+      amount,
+      reason,
+      idempotencyKey: callerKey(idempotencyKey),
+      actor: ctx.actor(),
+    });
   }
 
   @Authorized('service')
@@ -35,7 +42,7 @@ export class CreditsResolver {
       accountId,
       amount,
       reason,
-      idempotencyKey,
+      idempotencyKey: callerKey(idempotencyKey),
       actor,
       source: { type: 'system', ref: actor.id },
     });

@@ -5,10 +5,10 @@ import type { LedgerEntry } from '../../domain/ledger/ledger.types.js';
 import type { Actor, ActorType } from '../../domain/ports/documents.js';
 import { isStaff } from '../auth/auth-checker.js';
 import type { GraphqlContext } from '../context.js';
-import { AccountType } from '../types/account.type.js';
-import { toConnection, type Connection } from '../types/connection.type.js';
-import { ActorObjectType, LedgerEntryConnection, LedgerEntryType } from '../types/ledger-entry.type.js';
-import { AccountLedgerArgs, PageArgs } from '../types/page-args.type.js';
+import { AccountType } from '../types/account.graphql.js';
+import { toConnection, type Connection } from '../types/connection.graphql.js';
+import { ActorObjectType, LedgerEntryConnection, LedgerEntryType } from '../types/ledger-entry.graphql.js';
+import { AccountLedgerArgs, PageArgs } from '../types/page-args.graphql.js';
 
 @Resolver(() => LedgerEntryType)
 export class LedgerResolver {

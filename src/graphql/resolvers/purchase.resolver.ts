@@ -1,10 +1,15 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { CheckoutSession, Purchase } from '../../domain/payments/purchase.types.js';
 import type { GraphqlContext } from '../context.js';
-import { toConnection, type Connection } from '../types/connection.type.js';
-import { MoneyType } from '../types/credit-package.type.js';
-import { PageArgs } from '../types/page-args.type.js';
-import { AccountPurchasesArgs, CheckoutSessionType, PurchaseConnection, PurchaseType } from '../types/purchase.type.js';
+import { toConnection, type Connection } from '../types/connection.graphql.js';
+import { MoneyType } from '../types/credit-package.graphql.js';
+import { PageArgs } from '../types/page-args.graphql.js';
+import {
+  AccountPurchasesArgs,
+  CheckoutSessionType,
+  PurchaseConnection,
+  PurchaseType,
+} from '../types/purchase.graphql.js';
 
 @Resolver(() => PurchaseType)
 export class PurchaseResolver {

@@ -1,11 +1,12 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { callerKey } from '../../domain/idempotency.js';
 import type { WebhookFailure } from '../../domain/payments/purchase.types.js';
 import type { ReconciliationReport } from '../../domain/payments/reconciliation.service.js';
 import type { EventResult } from '../../domain/payments/stripe-events.service.js';
 import type { GraphqlContext } from '../context.js';
-import { ReconciliationReportType, StripeEventResultType, WebhookFailureType } from '../types/stripe-event.type.js';
+import { ReconciliationReportType, StripeEventResultType, WebhookFailureType } from '../types/stripe-event.graphql.js';
 
-/** Support's tools for payments that went wrong (see docs/payments.md, "When an alert fires"). */
+/** Support's tools for payments that went wrong (README.md, "When an alert fires"). */
 @Resolver()
 export class StripeSupportResolver {
   @Authorized('support', 'admin')
@@ -25,8 +26,17 @@ export class StripeSupportResolver {
   async replayStripeEvent(
     @Ctx() ctx: GraphqlContext,
     @Arg('eventId', () => String) eventId: string,
+    @Arg('idempotencyKey', () => String, {
+      nullable: true,
+      description: 'Repeat with the same key to get the first answer back; default: one replay per request.',
+    })
+    idempotencyKey: string | null,
   ): Promise<EventResult> {
-    return ctx.services.stripeEvents.replay(eventId);
+    return ctx.services.paymentSupport.replayWebhook({
+      eventId,
+      actor: ctx.actor(),
+      idempotencyKey: callerKey(idempotencyKey ?? `request-${ctx.requestId}`),
+    });
   }
 
   @Authorized('support', 'admin')
@@ -37,6 +47,6 @@ export class StripeSupportResolver {
     @Ctx() ctx: GraphqlContext,
     @Arg('accountId', () => ID) accountId: string,
   ): Promise<ReconciliationReport> {
-    return ctx.services.reconciliation.runForAccount(accountId);
+    return ctx.services.reconciliation.runForAccount(accountId, ctx.actor());
   }
 }

@@ -8,22 +8,27 @@ import type { AnalysisPlan } from '../../domain/noi/analysis.request.js';
 import type * as noi from '../../domain/noi/noi.types.js';
 import type { EventStatus } from '../../domain/payments/stripe-events.service.js';
 import type * as docs from '../../domain/ports/documents.js';
-import type { AccountStatus } from './account.type.js';
-import type * as analysis from './analysis-enums.type.js';
-import type { JobRunOutcome } from './backup.type.js';
-import type { ActorType, LedgerKind, SourceType } from './ledger-entry.type.js';
-import type { PurchaseStatus } from './purchase.type.js';
-import type { StripeEventStatus } from './stripe-event.type.js';
+import type { AccountOrder as DomainAccountOrder } from '../../domain/accounts/account.types.js';
+import type { AccountOrder, AccountStatus } from './account.graphql.js';
+import type * as analysis from './analysis-enums.graphql.js';
+import type { JobRunOutcome } from './backup.graphql.js';
+import type { ActorType, LedgerKind, SourceType } from './ledger-entry.graphql.js';
+import type { StripeView as DomainStripeView } from '../../domain/support/payment-support.types.js';
+import type { StripeView } from './payment-diagnosis.graphql.js';
+import type { PurchaseStatus } from './purchase.graphql.js';
+import type { StripeEventStatus } from './stripe-event.graphql.js';
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
 export const ENUM_PARITY: Record<string, true> = {
   AccountStatus: true satisfies Same<`${AccountStatus}`, docs.AccountStatus>,
+  AccountOrder: true satisfies Same<`${AccountOrder}`, DomainAccountOrder>,
   LedgerKind: true satisfies Same<`${LedgerKind}`, docs.LedgerKind>,
   SourceType: true satisfies Same<`${SourceType}`, docs.SourceType>,
   ActorType: true satisfies Same<`${ActorType}`, docs.ActorType>,
   PurchaseStatus: true satisfies Same<`${PurchaseStatus}`, docs.PurchaseStatus>,
   JobRunOutcome: true satisfies Same<`${JobRunOutcome}`, docs.JobRunDoc['outcome']>,
+  StripeView: true satisfies Same<`${StripeView}`, DomainStripeView>,
   StripeEventStatus: true satisfies Same<`${StripeEventStatus}`, EventStatus>,
   Period: true satisfies Same<`${analysis.Period}`, noi.Period>,
   IncomeCategory: true satisfies Same<`${analysis.IncomeCategory}`, noi.IncomeCategory>,

@@ -1,7 +1,15 @@
 import { DuplicateKeyError } from '../../domain/errors.js';
 import type { CollectionName } from '../../domain/ports/documents.js';
 import { INDEXES } from '../../domain/ports/indexes.js';
-import type { BaseDoc, CollectionPort, Filter, FindOptions, Sort, Update } from '../../domain/ports/store.port.js';
+import type {
+  BaseDoc,
+  CollectionPort,
+  DailySum,
+  Filter,
+  FindOptions,
+  Sort,
+  Update,
+} from '../../domain/ports/store.port.js';
 import { StoreUsageError, upsertSeed, validateFilter, validateSort, validateUpdate } from '../port-rules.js';
 import { applyUpdate, cloneValue, getPath, matches, sortDocs } from '../query.js';
 import type { MemoryStore, MemoryTx } from './memory.store.js';
@@ -143,6 +151,24 @@ export class MemoryCollection<T extends BaseDoc> implements CollectionPort<T> {
         out.set(key, (out.get(key) ?? 0) + (typeof v === 'number' ? v : 0));
       }
       return out;
+    });
+  }
+
+  async sumByDay(dateField: string, groupField: string, valueField: string, filter: Filter = {}): Promise<DailySum[]> {
+    return this.op(() => {
+      const out = new Map<string, DailySum>();
+      for (const doc of this.read(filter)) {
+        const at = getPath(doc, dateField);
+        if (!(at instanceof Date)) continue; // MongoDB's $dateToString yields null for non-dates: not a day
+        const day = at.toISOString().slice(0, 10);
+        // MongoDB's $group puts a missing group field under null, as sumBy does.
+        const group = String(getPath(doc, groupField) ?? null);
+        const v = getPath(doc, valueField);
+        const row = out.get(`${day}\u0000${group}`) ?? { day, group, total: 0 };
+        row.total += typeof v === 'number' ? v : 0;
+        out.set(`${day}\u0000${group}`, row);
+      }
+      return [...out.values()].sort((a, b) => a.day.localeCompare(b.day) || a.group.localeCompare(b.group));
     });
   }
 }

@@ -1,7 +1,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomBytes } from 'node:crypto';
 import { ObjectId } from 'bson';
 import { DuplicateKeyError } from '../../domain/errors.js';
-import type { BackupSource, RestoreStaging, SnapshotReader } from '../../domain/ports/backup-source.port.js';
+import type {
+  BackupSource,
+  DrainReport,
+  RawDocument,
+  RestoreStaging,
+  SnapshotReader,
+} from '../../domain/ports/backup-source.port.js';
 import type { CollectionName, Collections } from '../../domain/ports/documents.js';
 import { COLLECTION_NAMES, INDEXES } from '../../domain/ports/indexes.js';
 import type { CollectionPort, Filter, IndexSpec, Store, StoreTx } from '../../domain/ports/store.port.js';
@@ -15,7 +22,7 @@ import {
 } from '../port-rules.js';
 import { getPath, matches } from '../query.js';
 import { MemoryCollection } from './memory.collection.js';
-import { MemoryRestore, memorySnapshotReader, type FrozenTable } from './memory-backup.js';
+import { MemoryRestore, asDoc, memorySnapshotReader, uniqueClash, type FrozenTable } from './memory-backup.js';
 import { Mutex } from './mutex.js';
 import { Table, indexKey } from './table.js';
 
@@ -34,6 +41,7 @@ export class MemoryStore implements Store, BackupSource {
   private readonly tables = new Map<string, Table>();
   private readonly mutex = new Mutex();
   private readonly active = new AsyncLocalStorage<MemoryTx>();
+  private readonly restores = new Map<string, MemoryRestore>();
   private closed = false;
 
   table(name: string): Table {
@@ -98,11 +106,42 @@ export class MemoryStore implements Store, BackupSource {
 
   async beginRestore(): Promise<RestoreStaging> {
     this.assertOpen();
-    return new MemoryRestore((staged) =>
+    const restore = new MemoryRestore(randomBytes(6).toString('hex'), (name, table) =>
       this.mutex.run(async () => {
-        for (const [name, table] of staged) this.tables.set(name, table);
+        this.tables.set(name, table);
       }),
     );
+    this.restores.set(restore.token, restore);
+    return restore;
+  }
+
+  /** Staging lives in this process: a restore interrupted by a crash left nothing to resume. */
+  async resumeRestore(token: string): Promise<RestoreStaging> {
+    const restore = this.restores.get(token);
+    if (!restore) throw new Error(`no restore staging with token ${token} in this process`);
+    return restore;
+  }
+
+  async mergeDocuments(collection: string, docs: readonly RawDocument[]): Promise<number> {
+    this.assertOpen();
+    return this.mutex.run(async () => {
+      const table = this.table(collection);
+      let added = 0;
+      for (const raw of docs) {
+        const doc = asDoc(collection, raw);
+        if (uniqueClash(table, doc)) continue;
+        table.put(doc);
+        added += 1;
+      }
+      return added;
+    });
+  }
+
+  /** Transactions run one at a time in FIFO order: once the lock is ours, every earlier one has ended. */
+  async drainTransactions(_since: Date): Promise<DrainReport> {
+    const started = Date.now();
+    await this.mutex.run(async () => undefined);
+    return { waitedMs: Date.now() - started, method: 'serialized' };
   }
 
   async ping(): Promise<void> {

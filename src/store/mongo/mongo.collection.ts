@@ -1,7 +1,15 @@
 import type { ClientSession, Collection, Document } from 'mongodb';
 import type { CollectionName } from '../../domain/ports/documents.js';
 import { INDEXES } from '../../domain/ports/indexes.js';
-import type { BaseDoc, CollectionPort, Filter, FindOptions, Sort, Update } from '../../domain/ports/store.port.js';
+import type {
+  BaseDoc,
+  CollectionPort,
+  DailySum,
+  Filter,
+  FindOptions,
+  Sort,
+  Update,
+} from '../../domain/ports/store.port.js';
 import type { WriteOp } from '../faults.js';
 import {
   StoreUsageError,
@@ -165,6 +173,25 @@ export class MongoCollection<T extends BaseDoc> implements CollectionPort<T> {
         .toArray();
       // A missing group field groups under null, on both adapters.
       return new Map(rows.map((r) => [String(r._id ?? null), r.total]));
+    });
+  }
+
+  async sumByDay(dateField: string, groupField: string, valueField: string, filter: Filter = {}): Promise<DailySum[]> {
+    return this.op(async () => {
+      validateFilter(filter);
+      const day = { $dateToString: { format: '%Y-%m-%d', date: `$${dateField}`, timezone: 'UTC' } };
+      const rows = await this.col
+        .aggregate<{ _id: { day: string | null; group: unknown }; total: number }>(
+          [
+            { $match: { $and: [filter, { [dateField]: { $type: 'date' } }] } },
+            { $group: { _id: { day, group: `$${groupField}` }, total: { $sum: `$${valueField}` } } },
+          ],
+          { session: this.session },
+        )
+        .toArray();
+      return rows
+        .map((r) => ({ day: String(r._id.day), group: String(r._id.group ?? null), total: r.total }))
+        .sort((a, b) => a.day.localeCompare(b.day) || a.group.localeCompare(b.group));
     });
   }
 }

@@ -2,12 +2,19 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { ObjectId } from 'bson';
 import mongoose, { type ConnectOptions, type Connection } from 'mongoose';
 import type { Collection, Document } from 'mongodb';
-import type { BackupSource, RestoreStaging, SnapshotReader } from '../../domain/ports/backup-source.port.js';
+import type {
+  BackupSource,
+  DrainReport,
+  RawDocument,
+  RestoreStaging,
+  SnapshotReader,
+} from '../../domain/ports/backup-source.port.js';
 import type { CollectionName, Collections } from '../../domain/ports/documents.js';
 import type { CollectionPort, Store, StoreTx } from '../../domain/ports/store.port.js';
 import { FaultInjector } from '../faults.js';
 import { NESTED_TRANSACTION, StoreUsageError } from '../port-rules.js';
-import { MongoRestore, readMongoSnapshot } from './mongo-backup.js';
+import { drainMongoTransactions, readMongoSnapshot } from './mongo-backup.js';
+import { MongoRestore, mergeMongoDocuments } from './mongo-restore.js';
 import { MongoCollection } from './mongo.collection.js';
 import { ensureCollectionsAndIndexes, registerModels } from './mongo.models.js';
 import { TRANSACTION_RETRY_DEADLINE_MS, runTransaction, transactionOptions, type TxAttempt } from './transaction.js';
@@ -153,8 +160,19 @@ export class MongoStore implements Store, BackupSource {
   }
 
   async beginRestore(): Promise<RestoreStaging> {
-    await MongoRestore.dropStale(this.conn.db!);
-    return new MongoRestore(this.conn.db!);
+    return MongoRestore.begin(this.conn.db!);
+  }
+
+  async resumeRestore(token: string): Promise<RestoreStaging> {
+    return MongoRestore.resume(this.conn.db!, token);
+  }
+
+  mergeDocuments(collection: string, docs: readonly RawDocument[]): Promise<number> {
+    return mergeMongoDocuments(this.conn.db!, collection, docs);
+  }
+
+  drainTransactions(since: Date, signal?: AbortSignal): Promise<DrainReport> {
+    return drainMongoTransactions(this.conn.getClient(), this.conn.db!, since, signal);
   }
 
   async ping(): Promise<void> {

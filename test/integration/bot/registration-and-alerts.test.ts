@@ -43,7 +43,16 @@ describe(registerGuildCommands.name, () => {
     expect(credits).toMatchObject({ name: 'credits', contexts: [0], integration_types: [0] });
     for (const command of [credits, webhooks, backup])
       expect(command).toMatchObject({ contexts: [0], integration_types: [0], default_member_permissions: '32' });
-    expect(credits?.options.map((o) => o.name)).toEqual(['add', 'remove', 'lookup', 'history', 'link', 'diagnose']);
+    expect(credits?.options.map((o) => o.name)).toEqual([
+      'add',
+      'remove',
+      'lookup',
+      'history',
+      'link',
+      'diagnose',
+      'freeze',
+      'unfreeze',
+    ]);
     const amount = credits?.options[0]?.options.find((o) => o.name === 'amount');
     expect(amount).toMatchObject({ required: true, min_value: 1, max_value: 100000 });
 
@@ -51,7 +60,7 @@ describe(registerGuildCommands.name, () => {
       {
         id: expect.any(String),
         name: 'credits',
-        subcommands: ['add', 'remove', 'lookup', 'history', 'link', 'diagnose'],
+        subcommands: ['add', 'remove', 'lookup', 'history', 'link', 'diagnose', 'freeze', 'unfreeze'],
       },
       { id: expect.any(String), name: 'webhooks', subcommands: ['failures', 'replay'] },
       { id: expect.any(String), name: 'backup', subcommands: ['status', 'run'] },
@@ -86,7 +95,7 @@ describe(registerGuildCommands.name, () => {
     expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
     expect(out.stdout).toContain(`Registered 3 command(s) in guild ${GUILD_ID}`);
-    expect(out.stdout).toContain('/credits (add, remove, lookup, history, link, diagnose)');
+    expect(out.stdout).toContain('/credits (add, remove, lookup, history, link, diagnose, freeze, unfreeze)');
     expect(out.stdout).toContain('/webhooks (failures, replay)');
     expect(out.stdout).toContain('/backup (status, run)');
     expect(fake.requests.slice(from).filter((r) => r.method === 'PUT')).toHaveLength(1);

@@ -142,7 +142,7 @@ describe('GraphQL authentication', () => {
     });
 
     const token = (key: Parameters<SignJWT['sign']>[0], alg: string, kid: string) =>
-      new SignJWT({ email: `${kid}@example.com`, roles: ['user'] })
+      new SignJWT({ email: `${kid}@example.com`, email_verified: true, roles: ['user'] })
         .setProtectedHeader({ alg, kid })
         .setSubject(`idp|${kid}`)
         .setAudience('noi-api')

@@ -57,6 +57,21 @@ describe('GraphQL authorization', () => {
       expect(await srv.store.collection('accounts').count({ email: 'racer@example.com' })).toBe(1);
     });
 
+    it('never lets an unverified email claim an account; the verified owner gets it', async () => {
+      const email = `owner-${Date.now()}@example.com`;
+      const credited = await srv.services.accounts.findOrCreateByEmail(email); // support credits it first
+      await grant(credited.id, 20);
+      const squatter = await srv.token({ sub: 'auth0|squatter', email, emailVerified: false });
+      const refused = await srv.gql('{ me { id balance } }', {}, squatter);
+      expect(refused.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+      expect(refused.errors?.[0]?.message).toMatch(/not verified/);
+      expect(await srv.store.collection('accounts').count({ authSubject: 'auth0|squatter' })).toBe(0);
+
+      const owner = await srv.token({ sub: 'auth0|owner', email });
+      const me = await srv.gqlData<{ me: { id: string; balance: number } }>('{ me { id balance } }', {}, owner);
+      expect(me.me).toEqual({ id: credited.id, balance: 20 });
+    });
+
     it('answers FORBIDDEN to `me` for a service token, which has no account of its own', async () => {
       const r = await srv.gql('{ me { id } }', {}, await srv.token({ roles: ['service'] }));
       expect(r.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);

@@ -22,6 +22,7 @@ class CountingStore extends MemoryStore {
       deleteOne: (f) => inner.deleteOne(f),
       deleteMany: (f) => inner.deleteMany(f),
       sumBy: (g, v, f) => inner.sumBy(g, v, f),
+      sumByDay: (d, g, v, f) => inner.sumByDay(d, g, v, f),
       findOne: (f, o) => {
         count();
         return inner.findOne(f, o);

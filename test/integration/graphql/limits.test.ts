@@ -52,6 +52,56 @@ describe('GraphQL limits', () => {
     await expectHealthy();
   });
 
+  /** Each level spreads the one below twice under two aliases: 2^levels copies once executed. */
+  function fragmentBomb(levels: number): string {
+    const defs = ['fragment F0 on Account { id balance }'];
+    for (let i = 1; i <= levels; i += 1)
+      defs.push(
+        `fragment F${i} on Account { ledger { nodes { a: account { ...F${i - 1} } b: account { ...F${i - 1} } } } }`,
+      );
+    return `${defs.join(' ')} { me { ...F${levels} } }`;
+  }
+
+  /** GET /graphql with `padding` empty parameters before `query` (express's parser stops at 1,000). */
+  function getUrl(query: string, padding: number): string {
+    return `${srv.graphqlUrl}?${'&'.repeat(padding)}&query=${encodeURIComponent(query)}`;
+  }
+
+  it('refuses a fragment bomb sent over GET behind 1,000 empty query parameters', async () => {
+    const sub = `bomb-get-${Date.now()}`;
+    const res = await fetch(getUrl(fragmentBomb(12), 1000), {
+      headers: { 'apollo-require-preflight': '1', authorization: `Bearer ${await srv.token({ sub })}` },
+    });
+    const body = (await res.json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: object }> };
+    expect(res.status).toBe(400);
+    expect(body.data).toBeUndefined();
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'QUERY_LIMIT' });
+    expect(body.errors?.[0]?.message).toMatch(/depth 38 exceeds the limit of 8/);
+    expect(await srv.store.collection('accounts').count({ authSubject: sub })).toBe(0);
+    await expectHealthy();
+  });
+
+  it('refuses the same fragment bomb over POST, and a deeper one without expanding it', async () => {
+    const sub = `bomb-post-${Date.now()}`;
+    const token = await srv.token({ sub });
+    for (const levels of [12, 60]) {
+      const r = await srv.gql(fragmentBomb(levels), {}, token);
+      expect(r.status).toBe(400);
+      expect(r.errors?.map((e) => e.extensions?.reason)).toEqual(['QUERY_LIMIT', 'QUERY_LIMIT', 'QUERY_LIMIT']);
+    }
+    expect(await srv.store.collection('accounts').count({ authSubject: sub })).toBe(0);
+    await expectHealthy();
+  });
+
+  it('answers a GET query within the limits behind 1,000 empty query parameters', async () => {
+    const res = await fetch(getUrl('{ creditPackages { id } }', 1000), {
+      headers: { 'apollo-require-preflight': '1' },
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { data: { creditPackages: unknown[] } };
+    expect(body.data.creditPackages.length).toBeGreaterThan(0);
+  });
+
   it('allows a query at the depth limit', async () => {
     const r = await srv.gql(nest(2), {}, await srv.token()); // me → ledger → nodes → account ×2 → id: depth 8
     expect(r.errors).toBeUndefined();
@@ -103,7 +153,9 @@ describe('GraphQL limits', () => {
   it('refuses the same field repeated 990 times (quadratic to validate)', async () => {
     const r = await srv.gql(`{ ${Array.from({ length: 990 }, () => 'creditPackages { id }').join(' ')} }`);
     expect(r.status).toBe(400);
-    expect(r.errors?.[0]?.message).toMatch(/"creditPackages" is selected 990 times/);
+    expect(r.errors?.map((e) => e.message)).toEqual([
+      'operation (anonymous): "creditPackages" is selected 990 times in one selection set (limit 20)',
+    ]);
     await expectHealthy();
   });
 

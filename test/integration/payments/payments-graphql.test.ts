@@ -99,6 +99,48 @@ describe('GraphQL payments', () => {
     });
   });
 
+  describe('idempotency keys of callers', () => {
+    it('cannot take the key a purchase grant will need: the real grant still lands once', async () => {
+      const user = await srv.signIn();
+      const support = await srv.signIn({ roles: ['support'] });
+      const bought = await srv.gqlData<{ createCheckoutSession: { id: string } }>(
+        CHECKOUT,
+        { pkg: 'starter', key: 'squat' },
+        user.token,
+      );
+      const stolenKey = `stripe-checkout:${bought.createCheckoutSession.id}`;
+      await srv.gqlData(
+        'mutation($id: ID!, $key: String!) { adjustCredits(accountId: $id, amount: 1, reason: "x", idempotencyKey: $key) { id } }',
+        { id: user.accountId, key: stolenKey },
+        support.token,
+      );
+      const service = await srv.token({ roles: ['service'] });
+      await srv.gqlData(
+        'mutation($id: ID!, $key: String!) { spendCredits(accountId: $id, amount: 1, reason: "x", idempotencyKey: $key) { id } }',
+        { id: user.accountId, key: `${stolenKey}:x` },
+        service,
+      );
+
+      const delivered = await send(
+        'checkout.session.completed',
+        stripe.completeSession(bought.createCheckoutSession.id),
+      );
+
+      expect(delivered).toMatchObject({ status: 200, body: { status: 'processed', outcome: 'granted' } });
+      expect((await srv.services.accounts.getById(user.accountId)).balance).toBe(10);
+      // the caller's own retry still replays its first result
+      const again = await srv.gql(
+        'mutation($id: ID!, $key: String!) { adjustCredits(accountId: $id, amount: 2, reason: "x", idempotencyKey: $key) { id } }',
+        { id: user.accountId, key: stolenKey },
+        support.token,
+      );
+      expect(again.errors?.[0]?.extensions).toMatchObject({
+        code: 'IDEMPOTENCY_KEY_REUSED',
+        idempotencyKey: stolenKey,
+      });
+    });
+  });
+
   describe('support tools', () => {
     it('refuses users: accountPurchases, webhookFailures, replayStripeEvent, reconcileAccountPurchases', async () => {
       const user = await srv.signIn();
@@ -142,7 +184,9 @@ describe('GraphQL payments', () => {
       );
       expect(failures.webhookFailures).toContainEqual(expect.objectContaining({ eventId: event.id, attempts: 1 }));
 
-      const replay = await srv.gqlData<{ replayStripeEvent: { status: string; outcome: string } }>(
+      const replay = await srv.gqlData<{
+        replayStripeEvent: { status: string; outcome: string; ledgerEntryId: string };
+      }>(
         'mutation($id: String!) { replayStripeEvent(eventId: $id) { status outcome ledgerEntryId } }',
         { id: event.id },
         support.token,
@@ -164,6 +208,33 @@ describe('GraphQL payments', () => {
         support.token,
       );
       expect(open.webhookFailures.map((f) => f.eventId)).not.toContain(event.id);
+
+      // Both grants are on the audit trail with the support caller as actor.
+      const audit = await srv.store.collection('auditLog').find({});
+      const caller = { type: 'support', id: support.subject, name: support.email };
+      expect(audit).toContainEqual(
+        expect.objectContaining({
+          action: 'webhooks.replay',
+          actor: caller,
+          target: { type: 'stripe_event', id: event.id },
+          ledgerEntryId: replay.replayStripeEvent.ledgerEntryId,
+        }),
+      );
+      expect(audit).toContainEqual(
+        expect.objectContaining({
+          action: 'payments.reconcile_grant',
+          actor: caller,
+          target: { type: 'account', id: user.accountId },
+          amount: 50,
+          balanceBefore: 10,
+          balanceAfter: 60,
+        }),
+      );
+      expect(audit).toContainEqual(expect.objectContaining({ action: 'payments.reconcile_account', actor: caller }));
+      const healedEntry = await srv.services.ledger.getEntry(
+        (await srv.store.collection('ledgerEntries').findOne({ accountId: user.accountId, amount: 50 }))!._id,
+      );
+      expect(healedEntry.actor).toEqual(caller);
     });
   });
 });

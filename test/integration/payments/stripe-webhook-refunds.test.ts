@@ -134,4 +134,63 @@ describe(StripeEventsService.name, () => {
       expect(await purchaseOf(session.id)).toMatchObject({ creditsClawedBack: 50, clawbackShortfall: 0 });
     });
   });
+
+  describe('clawback shortfall', () => {
+    const reserve = (accountId: string, amount: number) =>
+      h.app.services.ledger.reserve({
+        accountId,
+        amount,
+        reason: 'analysis running',
+        idempotencyKey: `hold-${accountId}`,
+        actor: { type: 'user', id: 'u' },
+        source: { type: 'analysis' },
+      });
+    const owed = async (accountId: string) =>
+      (await h.store.collection('accounts').findOne({ _id: accountId }))?.clawbackOwed ?? 0;
+    const collections = (accountId: string) =>
+      h.store.collection('auditLog').find({ 'target.id': accountId, action: 'credits.collect_clawback_shortfall' });
+
+    it('collects credits a refund found reserved as soon as the reservation is released, audited', async () => {
+      const { account, session } = await paidPurchase();
+      const hold = await reserve(account.id, 45);
+
+      const res = await h.send(h.stripe.event('charge.refunded', h.stripe.refund(session.id)));
+      expect(res.body.outcome).toBe('refund_clawed_back_with_shortfall');
+      expect(await h.balance(account.id)).toBe(45); // only the 5 available could be taken
+      expect(await owed(account.id)).toBe(45);
+
+      await h.app.services.ledger.release(hold.id);
+
+      expect(await h.balance(account.id)).toBe(0);
+      expect(await owed(account.id)).toBe(0);
+      expect((await entriesOf(account.id, 'refund_clawback')).map((e) => e.amount)).toEqual([-5, -45]);
+      expect(await collections(account.id)).toMatchObject([
+        {
+          actor: { type: 'system', id: 'clawback-shortfall' },
+          amount: -45,
+          balanceBefore: 45,
+          balanceAfter: 0,
+          details: { owedBefore: 45, collected: 45 },
+        },
+      ]);
+      expect((await h.app.services.ledger.verifyLedger()).ok).toBe(true);
+    });
+
+    it('collects a spent shortfall from the next grants until it is paid off', async () => {
+      const { account, session } = await paidPurchase();
+      await spend(account.id, 50);
+      await h.send(h.stripe.event('charge.refunded', h.stripe.refund(session.id)));
+      expect(await owed(account.id)).toBe(50);
+
+      const { session: next } = await h.buy(account.id, { packageId: 'investor' });
+      await h.send(h.stripe.event('checkout.session.completed', next));
+      expect(await h.balance(account.id)).toBe(0);
+      expect(await owed(account.id)).toBe(0);
+
+      const { session: third } = await h.buy(account.id, { packageId: 'starter' });
+      await h.send(h.stripe.event('checkout.session.completed', third));
+      expect(await h.balance(account.id)).toBe(10); // nothing owed any more
+      expect(await collections(account.id)).toHaveLength(1);
+    });
+  });
 });

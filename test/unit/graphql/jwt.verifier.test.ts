@@ -19,8 +19,22 @@ describe(JwtVerifier.name, () => {
       expect(await verifier.verify(await sign({ roles: ['support', 'admin'] }))).toEqual({
         subject: 'auth0|u1',
         email: 'u1@example.com',
+        emailVerified: true,
         roles: ['support', 'admin'],
       });
+    });
+
+    it('trusts the email only when email_verified is true (a boolean, or the string some providers send)', async () => {
+      expect((await verifier.verify(await sign({ emailVerified: false }))).emailVerified).toBe(false);
+      const bare = (extra: object) =>
+        new SignJWT({ email: 'a@example.com', ...extra })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setSubject('s')
+          .setExpirationTime(Math.floor(NOW.getTime() / 1000) + 60)
+          .sign(new TextEncoder().encode(SECRET));
+      expect((await verifier.verify(await bare({}))).emailVerified).toBe(false);
+      expect((await verifier.verify(await bare({ email_verified: 'true' }))).emailVerified).toBe(true);
+      expect((await verifier.verify(await bare({ email_verified: 1 }))).emailVerified).toBe(false);
     });
 
     it('treats a token without roles as a user, and ignores role names it does not know', async () => {
@@ -38,6 +52,7 @@ describe(JwtVerifier.name, () => {
       expect(await verifier.verify(await sign({ email: undefined, roles: ['service'] }))).toEqual({
         subject: 'auth0|u1',
         email: undefined,
+        emailVerified: false,
         roles: ['service'],
       });
       await expect(verifier.verify(await sign({ email: undefined, roles: ['user'] }))).rejects.toMatchObject({
@@ -130,6 +145,39 @@ describe(JwtVerifier.name, () => {
         code: 'UNAUTHENTICATED',
       });
       await expect(strict.verify(await sign())).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    });
+  });
+
+  describe('verified-token cache', () => {
+    it('answers a repeated token from the cache only until its exp', async () => {
+      let now = NOW.getTime();
+      const verifier = new JwtVerifier({ secret: SECRET, clock: { now: () => new Date(now) } });
+      const token = await sign({ ttl: '1m' });
+      const first = await verifier.verify(token);
+      expect(await verifier.verify(token)).toBe(first); // the same object: served from the cache
+      now += 60_000 + 31_000; // past exp and the 30 s tolerance
+      await expect(verifier.verify(token)).rejects.toMatchObject({
+        code: 'UNAUTHENTICATED',
+        details: { reason: 'expired' },
+      });
+    });
+
+    it('past exp but within the tolerance, verifies the token again instead of trusting the cache', async () => {
+      let now = NOW.getTime();
+      const verifier = new JwtVerifier({ secret: SECRET, clock: { now: () => new Date(now) } });
+      const token = await sign({ ttl: '1m' });
+      const first = await verifier.verify(token);
+      now += 60_000 + 10_000;
+      const again = await verifier.verify(token);
+      expect(again).toEqual(first);
+      expect(again).not.toBe(first);
+    });
+
+    it('never caches a refusal', async () => {
+      const verifier = new JwtVerifier({ secret: SECRET, clock });
+      const forged = `${(await sign()).slice(0, -4)}AAAA`;
+      for (let i = 0; i < 2; i += 1)
+        await expect(verifier.verify(forged)).rejects.toMatchObject({ details: { reason: 'bad signature' } });
     });
   });
 });

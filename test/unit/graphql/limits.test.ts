@@ -1,6 +1,6 @@
-import { parse } from 'graphql';
+import { parse, specifiedRules, validate } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkDocument, createQueryGuard } from '../../../src/graphql/limits.js';
+import { checkDocument, queryLimitsRule } from '../../../src/graphql/limits.js';
 import { buildGraphqlSchema } from '../../../src/graphql/schema.js';
 
 const LIMITS = { maxDepth: 8, maxAliases: 30, maxCost: 5000 };
@@ -53,16 +53,60 @@ describe('query limits', () => {
     });
   });
 
-  describe('createQueryGuard', () => {
-    it('passes documents that do not parse on to Apollo, which reports the syntax error', () => {
-      expect(createQueryGuard(schema, LIMITS)('{ me { ')).toEqual([]);
+  describe('queryLimitsRule', () => {
+    // Apollo's order: graphql-js's own rules first, then ours, in one walk.
+    const validateAsApollo = (q: string) => validate(schema, parse(q), [...specifiedRules, queryLimitsRule(LIMITS)]);
+
+    it('lets documents within the limits through to the other rules', () => {
+      expect(validateAsApollo('{ me { id } }')).toEqual([]);
+      expect(validateAsApollo('{ me { nope } }').map((e) => e.message)).toEqual([
+        'Cannot query field "nope" on type "Account".',
+      ]);
     });
 
-    it('remembers accepted documents and still refuses bad ones', () => {
-      const guard = createQueryGuard(schema, LIMITS);
-      expect(guard('{ me { id } }')).toEqual([]);
-      expect(guard('{ me { id } }')).toEqual([]);
-      expect(guard(`{ ${Array.from({ length: 31 }, (_, i) => `a${i}: __typename`).join(' ')} }`)).toHaveLength(1);
+    it('reports every limit exceeded, each with the QUERY_LIMIT reason', () => {
+      const q = `{ ${Array.from({ length: 31 }, (_, i) => `a${i}: __typename`).join(' ')} ${Array.from({ length: 21 }, () => 'me { id }').join(' ')} }`;
+      const errors = validateAsApollo(q);
+      expect(errors.map((e) => e.message)).toEqual([
+        'operation (anonymous): 31 aliases exceed the limit of 30',
+        'operation (anonymous): "me" is selected 21 times in one selection set (limit 20)',
+      ]);
+      expect(errors.map((e) => e.extensions.reason)).toEqual(['QUERY_LIMIT', 'QUERY_LIMIT']);
+    });
+
+    it('stops the other rules from walking a refused document', () => {
+      // 990 copies of one field: alone, graphql-js spends its whole overlap budget on them and
+      // answers "Validation aborted."; refused here, no other rule reports anything.
+      const q = `{ ${Array.from({ length: 990 }, () => 'creditPackages { id nope }').join(' ')} }`;
+      expect(validateAsApollo(q).map((e) => e.message)).toEqual([
+        'operation (anonymous): "creditPackages" is selected 990 times in one selection set (limit 20)',
+      ]);
+    });
+  });
+
+  describe('fragment bombs', () => {
+    /** Each level spreads the one below twice under two aliases: 2^levels copies once executed. */
+    const bomb = (levels: number) => {
+      const defs = ['fragment F0 on Account { id balance }'];
+      for (let i = 1; i <= levels; i += 1)
+        defs.push(
+          `fragment F${i} on Account { ledger(first: 1) { nodes { a: account { ...F${i - 1} } b: account { ...F${i - 1} } } } }`,
+        );
+      return `${defs.join('\n')}\n{ me { ...F${levels} } }`;
+    };
+
+    it('measures a bomb without expanding it, aliases and cost beyond exact integers included', () => {
+      expect(check(bomb(60))).toEqual([
+        'operation (anonymous): depth 182 exceeds the limit of 8',
+        'operation (anonymous): more than 2^53 aliases exceed the limit of 30',
+        'operation (anonymous): cost more than 2^53 exceeds the limit of 5000',
+      ]);
+    });
+
+    it('counts a fragment spread twice in one selection set once, as it executes', () => {
+      expect(check('fragment F on Account { a: id } { me { ...F ...F ...F } }', { ...LIMITS, maxAliases: 1 })).toEqual(
+        [],
+      );
     });
   });
 });

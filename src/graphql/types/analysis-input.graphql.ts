@@ -1,5 +1,5 @@
 import { Field, Float, InputType, Int } from 'type-graphql';
-import { ExpenseCategory, IncomeCategory, Period } from './analysis-enums.type.js';
+import { ExpenseCategory, IncomeCategory, Period } from './analysis-enums.graphql.js';
 
 const DOLLARS = 'Dollars, at most two decimals, not negative.';
 const MONTHLY = 'With period T12 only: the twelve monthly amounts (dollars), oldest first.';

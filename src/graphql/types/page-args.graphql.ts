@@ -1,5 +1,6 @@
 import { ArgsType, Field, ID, Int } from 'type-graphql';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../domain/pagination.js';
+import { AccountOrder } from './account.graphql.js';
 
 @ArgsType()
 export class PageArgs {
@@ -18,6 +19,9 @@ export class PageArgs {
 export class AccountSearchArgs extends PageArgs {
   @Field(() => String, { nullable: true, description: 'Email prefix, case-insensitive.' })
   search?: string | null;
+
+  @Field(() => AccountOrder, { nullable: true, defaultValue: AccountOrder.EMAIL })
+  orderBy?: AccountOrder | null;
 }
 
 @ArgsType()

@@ -1,7 +1,7 @@
 import { ArgsType, Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { ConnectionOf } from './connection.type.js';
-import { MoneyType } from './credit-package.type.js';
-import { PageArgs } from './page-args.type.js';
+import { ConnectionOf } from './connection.graphql.js';
+import { MoneyType } from './credit-package.graphql.js';
+import { PageArgs } from './page-args.graphql.js';
 
 export enum PurchaseStatus {
   OPEN = 'open',

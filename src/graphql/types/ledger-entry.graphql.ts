@@ -1,5 +1,5 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { ConnectionOf } from './connection.type.js';
+import { ConnectionOf } from './connection.graphql.js';
 
 export enum LedgerKind {
   PURCHASE = 'purchase',

@@ -2,9 +2,9 @@ import { Field, Float, GraphQLISODateTime, ID, Int, ObjectType } from 'type-grap
 import type { Analysis } from '../../domain/noi/analysis.types.js';
 import { centsToDollars } from '../../domain/noi/money.js';
 import type { NoiInput, PeriodAmount } from '../../domain/noi/noi.types.js';
-import { ConnectionOf } from './connection.type.js';
-import { NoiResultType, resultOf } from './analysis-result.type.js';
-import { AnalysisSource, AnalysisStatus, ExpenseCategory, IncomeCategory, Period } from './analysis-enums.type.js';
+import { ConnectionOf } from './connection.graphql.js';
+import { NoiResultType, resultOf } from './analysis-result.graphql.js';
+import { AnalysisSource, AnalysisStatus, ExpenseCategory, IncomeCategory, Period } from './analysis-enums.graphql.js';
 
 const DOLLARS = 'Dollars.';
 

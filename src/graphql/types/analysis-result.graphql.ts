@@ -1,7 +1,7 @@
 import { Field, Float, ObjectType } from 'type-graphql';
 import { centsToDollars } from '../../domain/noi/money.js';
 import type { NoiResult } from '../../domain/noi/noi.types.js';
-import { ExpenseCategory, NoiWarningCode, NonOperatingReason, Period } from './analysis-enums.type.js';
+import { ExpenseCategory, NoiWarningCode, NonOperatingReason, Period } from './analysis-enums.graphql.js';
 
 const DOLLARS = 'Dollars.';
 // The domain keeps money in integer cents; the API speaks dollars.

@@ -1,5 +1,5 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { ConnectionOf } from './connection.type.js';
+import { ConnectionOf } from './connection.graphql.js';
 
 export enum AccountStatus {
   ACTIVE = 'active',
@@ -32,7 +32,27 @@ export class AccountType {
 
   @Field(() => GraphQLISODateTime)
   createdAt!: Date;
+
+  @Field(() => GraphQLISODateTime, {
+    name: 'lastActivityAt',
+    description: 'When the account last changed (a balance movement, a status change, a link).',
+  })
+  updatedAt!: Date;
 }
+
+export enum AccountOrder {
+  EMAIL = 'email',
+  BALANCE_DESC = 'balance',
+  LAST_ACTIVITY_DESC = 'last_activity',
+}
+registerEnumType(AccountOrder, {
+  name: 'AccountOrder',
+  valuesConfig: {
+    EMAIL: { description: 'By email, A to Z (the default).' },
+    BALANCE_DESC: { description: 'Largest balance first.' },
+    LAST_ACTIVITY_DESC: { description: 'Most recently active first.' },
+  },
+});
 
 @ObjectType('AccountConnection')
 export class AccountConnection extends ConnectionOf(AccountType, 'Account') {}
