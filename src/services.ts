@@ -10,7 +10,7 @@ import { BackupService } from './domain/backups/backup.service.js';
 import { JobService } from './domain/jobs/job.service.js';
 import { CreditOverviewService } from './domain/ledger/credit-overview.service.js';
 import { LedgerService } from './domain/ledger/ledger.service.js';
-import { gateWrites } from './domain/maintenance/maintenance.gate.js';
+import { gateWrites } from './store/maintenance-gate.js';
 import { MaintenanceService } from './domain/maintenance/maintenance.service.js';
 import { AnalysisService } from './domain/noi/analysis.service.js';
 import type { StatementExtractor } from './domain/noi/statement-extractor.port.js';

@@ -31,7 +31,7 @@ export const isMaintenanceError = (e: unknown): e is DomainError =>
 
 /**
  * The persisted maintenance mode. While it is on, every write through the gated store (see
- * maintenance.gate.ts) is refused on every replica, because each write reads this document inside
+ * src/store/maintenance-gate.ts) is refused on every replica, because each write reads this document inside
  * its own transaction. Turning it on does not stop a transaction that read it as off a moment
  * earlier: whoever turns it on must then drain those (BackupSource.drainTransactions).
  */

@@ -34,6 +34,13 @@ describe(MaintenanceService.name, () => {
       });
       const me = await srv.gqlData<{ me: { balance: number } }>('{ me { balance } }', {}, customer.token);
       expect(me.me.balance).toBe(0);
+      // The console's overview sums in the database (sumByDay): a read, never refused as a write.
+      const overview = await srv.gqlData<{ creditsOverview: { totalSold: number } }>(
+        '{ creditsOverview(days: 7) { totalSold } }',
+        {},
+        support.token,
+      );
+      expect(overview.creditsOverview.totalSold).toBe(0);
       expect(await srv.store.collection('auditLog').count({ 'target.id': customer.accountId })).toBe(0);
 
       const job = await srv.services.jobs.run('verify-ledger', async () => ({ summary: { ran: true } }));

@@ -1,6 +1,6 @@
-import type { CollectionName } from '../ports/documents.js';
-import type { CollectionPort, Store, StoreTx } from '../ports/store.port.js';
-import { maintenanceError, readMaintenance } from './maintenance.service.js';
+import type { CollectionName } from '../domain/ports/documents.js';
+import type { CollectionPort, Store, StoreTx } from '../domain/ports/store.port.js';
+import { maintenanceError, readMaintenance } from '../domain/maintenance/maintenance.service.js';
 
 /**
  * Bookkeeping that must keep working during maintenance: job leases and runs (the restore itself
@@ -14,7 +14,7 @@ export const MAINTENANCE_EXEMPT: ReadonlySet<CollectionName> = new Set([
 ]);
 
 /** Everything else a collection offers is a write (and refused in maintenance): a new method is gated by default. */
-const READS: ReadonlySet<string> = new Set(['find', 'findOne', 'count', 'sumBy']);
+const READS: ReadonlySet<string> = new Set(['find', 'findOne', 'count', 'sumBy', 'sumByDay']);
 
 type AnyPort = CollectionPort<{ _id: string }>;
 
