@@ -100,6 +100,9 @@ const schema = z.object({
     .optional(),
   MONGOMS_SYSTEM_BINARY: z.string().min(1).optional(),
   EMBEDDED_MONGO: z.enum(['auto', 'off']).default('auto'),
+  MONGODB_APP_NAME: z.string().min(1).max(128).default('noi-credits'),
+  MONGODB_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  MONGODB_WRITE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   EMBEDDED_MONGO_PORT: z.coerce.number().int().min(1).max(65535).default(27117),
 
   AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),

@@ -63,6 +63,11 @@ export async function startService(options: StartOptions): Promise<RunningServic
   });
   const stops: Array<() => Promise<void>> = [() => services.alerts.close()];
   const discord = createDiscordBot({ config, services, clock, logger });
+  // A restore this or another process left half-done is finished (or undone) before serving.
+  await services.backups
+    .recoverInterruptedRestore()
+    .then((r) => r.action !== 'none' && logger.warn({ ...r }, `interrupted restore: ${r.detail}`))
+    .catch((error: unknown) => logger.error({ err: error }, 'could not recover an interrupted restore'));
 
   let scheduler: Scheduler | undefined;
   const jobs = config.PROCESS_ROLES.includes('jobs') ? defineJobs(config, services, clock) : [];

@@ -10,6 +10,8 @@ import { BackupService } from './domain/backups/backup.service.js';
 import { JobService } from './domain/jobs/job.service.js';
 import { CreditOverviewService } from './domain/ledger/credit-overview.service.js';
 import { LedgerService } from './domain/ledger/ledger.service.js';
+import { gateWrites } from './store/maintenance-gate.js';
+import { MaintenanceService } from './domain/maintenance/maintenance.service.js';
 import { AnalysisService } from './domain/noi/analysis.service.js';
 import type { StatementExtractor } from './domain/noi/statement-extractor.port.js';
 import { ClawbackService } from './domain/payments/clawback.service.js';
@@ -37,6 +39,7 @@ export interface Services {
   reconciliation: ReconciliationService;
   backups: BackupService;
   jobs: JobService;
+  maintenance: MaintenanceService;
   /** Alerts for on-call (log + Discord, coalesced); close it on shutdown. */
   alerts: ManagedAlertSink;
   support: SupportService;
@@ -60,7 +63,12 @@ export interface ServiceDeps {
 }
 
 export function buildServices(deps: ServiceDeps): Services {
-  const { config, store, clock, logger } = deps;
+  const { config, clock, logger } = deps;
+  // Every service writes through the maintenance gate; only backups (restore journal, audit of the
+  // restore, staging) and the switch itself see the store without it.
+  const raw = deps.store;
+  const store = gateWrites(raw);
+  const maintenance = new MaintenanceService({ store: raw, clock, logger });
   const accounts = new AccountService({ store, clock });
   const ledger = new LedgerService({ store, clock });
   const channel = createChannelAlertSink(config, logger);
@@ -71,21 +79,24 @@ export function buildServices(deps: ServiceDeps): Services {
   const clawbacks = new ClawbackService({ store, clock, ledger });
   const stripeEvents = new StripeEventsService({ store, clock, effects, clawbacks, alerts, logger, provider });
   const support = new SupportService({ store, clock, accounts, ledger, confirmAbove: config.SUPPORT_CONFIRM_ABOVE });
-  const backups = new BackupService({
+  const jobs = new JobService({
     store,
+    clock,
+    logger,
+    alerts,
+    maintenance,
+    holder: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+  });
+  const backups = new BackupService({
+    store: raw,
+    lease: jobs,
+    maintenance,
     clock,
     logger,
     repository: new FsBackupRepository(config.backupDir),
     toolVersion: TOOL_VERSION,
     gzip: config.BACKUP_GZIP,
     retention: config.BACKUP_RETENTION,
-  });
-  const jobs = new JobService({
-    store,
-    clock,
-    logger,
-    alerts,
-    holder: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
   });
   return {
     accounts,
@@ -110,6 +121,7 @@ export function buildServices(deps: ServiceDeps): Services {
     reconciliation: new ReconciliationService({ store, clock, effects, alerts, logger, provider }),
     backups,
     jobs,
+    maintenance,
     alerts,
     support,
     paymentSupport: new PaymentSupportService({ store, clock, support, provider, effects, stripeEvents }),

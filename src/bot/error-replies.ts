@@ -26,6 +26,12 @@ export const ERROR_REPLIES: Record<ErrorCode, ErrorReply> = {
   ACCOUNT_FROZEN: { title: 'Account frozen', show: 'message', log: 'info' },
   CONFLICT: { title: 'Could not do that', show: 'message', log: 'info' },
   RATE_LIMITED: { title: 'Slow down', show: 'message', hint: 'Try again in a minute.', log: 'info' },
+  MAINTENANCE: {
+    title: 'Maintenance',
+    show: 'message',
+    hint: 'Nothing was changed; run the command again later.',
+    log: 'info',
+  },
   CONFIGURATION: {
     title: 'Not configured',
     show: 'message',

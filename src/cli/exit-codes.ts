@@ -17,6 +17,7 @@ export const EXIT_CODES: Record<ErrorCode, number> = {
   FORBIDDEN: 1,
   UPSTREAM_FAILED: 6,
   RATE_LIMITED: 6,
+  MAINTENANCE: 6,
   INTERNAL: 7,
 };
 
@@ -27,7 +28,7 @@ const MEANINGS: Record<number, string> = {
   3: 'bad arguments or input (BAD_USER_INPUT, unknown command or option)',
   4: 'not found (NOT_FOUND)',
   5: 'refused by a rule (CONFLICT, IDEMPOTENCY_KEY_REUSED, INSUFFICIENT_CREDITS, ACCOUNT_FROZEN)',
-  6: 'temporary: an upstream service failed or refused; try again later (UPSTREAM_FAILED, RATE_LIMITED)',
+  6: 'temporary: an upstream service failed or refused; try again later (UPSTREAM_FAILED, RATE_LIMITED, MAINTENANCE)',
   7: 'internal error: a bug; the message and the logs say where (INTERNAL, any unexpected error)',
 };
 

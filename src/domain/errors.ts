@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'ACCOUNT_FROZEN',
   'CONFLICT',
   'RATE_LIMITED',
+  'MAINTENANCE',
   'CONFIGURATION',
   'UPSTREAM_FAILED',
   'INTERNAL',
@@ -52,3 +53,17 @@ export const badInput = (message: string, details: Record<string, unknown> = {})
 
 export const notFound = (what: string, details: Record<string, unknown> = {}): DomainError =>
   new DomainError('NOT_FOUND', `${what} not found`, details);
+
+/**
+ * A commit whose acknowledgement never came back before the retry deadline: the transaction may or
+ * may not have been applied. Every balance-changing path is idempotent (processed events, idempotency
+ * keys), so repeating the same request is safe and settles it either way.
+ */
+export class TransactionOutcomeUnknownError extends DomainError {
+  constructor(cause?: unknown) {
+    const why = cause instanceof Error ? `: ${cause.message}` : '';
+    super('INTERNAL', `transaction outcome unknown, safe to retry (the commit may have been applied${why})`);
+    this.name = 'TransactionOutcomeUnknownError';
+    if (cause !== undefined) (this as { cause?: unknown }).cause = cause;
+  }
+}

@@ -52,6 +52,7 @@ export const DOMAIN_ERROR_MAP: Record<ErrorCode, Mapping> = {
   ACCOUNT_FROZEN: { code: 'ACCOUNT_FROZEN', expose: true, details: [], log: 'none' },
   CONFLICT: { code: 'CONFLICT', expose: true, details: [], log: 'warn' },
   RATE_LIMITED: { code: 'RATE_LIMITED', expose: true, details: ['retryAfter'], log: 'none' },
+  MAINTENANCE: { code: 'SERVICE_UNAVAILABLE', expose: true, details: ['since'], log: 'none' },
   CONFIGURATION: { code: 'SERVICE_UNAVAILABLE', expose: true, details: [], log: 'error' },
   UPSTREAM_FAILED: { code: 'SERVICE_UNAVAILABLE', expose: true, details: [], log: 'error' },
   INTERNAL: { code: 'INTERNAL_SERVER_ERROR', expose: false, details: [], log: 'error' },

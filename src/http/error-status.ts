@@ -17,6 +17,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   INTERNAL: 500,
   CONFIGURATION: 503,
   UPSTREAM_FAILED: 503,
+  MAINTENANCE: 503,
 };
 
 /** What a REST client sees of a domain error: its code and message, except for internal ones. */

@@ -46,7 +46,7 @@ export function createMetrics(): Metrics {
     }),
     webhookEvents: new Counter({
       name: 'stripe_webhook_events_total',
-      help: 'Stripe webhook deliveries by outcome (processed, duplicate, ignored, failed, rejected, unconfigured)',
+      help: 'Stripe webhook deliveries by outcome (processed, duplicate, ignored, failed, rejected, unconfigured, maintenance)',
       labelNames: ['outcome'] as const,
       registers,
     }),
@@ -71,7 +71,7 @@ export function createMetrics(): Metrics {
  */
 export function watchBackups(metrics: Metrics, store: Store): void {
   const last = () =>
-    store.collection('jobRuns').findOne({ job: 'backup', outcome: 'succeeded' }, { sort: { startedAt: -1 } });
+    store.collection('jobRuns').findOne({ job: 'backup', outcome: 'succeeded' }, { sort: { startedAt: -1, _id: -1 } });
   new Gauge({
     name: 'backup_last_success_timestamp_seconds',
     help: 'When the last successful backup started (0: none yet)',

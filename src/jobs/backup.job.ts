@@ -2,14 +2,18 @@ import type { Config } from '../config.js';
 import type { BackupService } from '../domain/backups/backup.service.js';
 import type { JobDefinition } from './job-definition.js';
 
-/** `backup` then `prune` (BACKUP_CRON): the service verifies the new backup before pruning older ones. */
+/**
+ * `backup` then `prune` (BACKUP_CRON): the service verifies the new backup before pruning older ones.
+ * It runs in maintenance too: its first step finishes a restore that a crash interrupted.
+ */
 export function backupJob(config: Pick<Config, 'BACKUP_CRON'>, backups: BackupService): JobDefinition {
   return {
     name: 'backup',
     cron: config.BACKUP_CRON,
     cronVariable: 'BACKUP_CRON',
-    run: async () => {
-      const { backup, prune } = await backups.runScheduled();
+    duringMaintenance: true,
+    run: async (signal) => {
+      const { backup, prune } = await backups.runScheduled(signal);
       return {
         summary: {
           backup: backup.name,

@@ -7,4 +7,6 @@ export interface JobDefinition {
   /** The setting the expression comes from, named in start-up errors. */
   cronVariable: string;
   run: JobWork;
+  /** Runs while maintenance is on (the backup job finishes an interrupted restore first). */
+  duringMaintenance?: boolean;
 }

@@ -73,7 +73,7 @@ export class Scheduler {
 
   private async fire(job: JobDefinition, ctx: TaskContext): Promise<JobRun> {
     const slot = ctx.execution?.reason === 'scheduled' ? ctx.date : undefined;
-    const run = await this.options.runner.run(job.name, job.run, { slot });
+    const run = await this.options.runner.run(job.name, job.run, { slot, duringMaintenance: job.duringMaintenance });
     this.options.runs?.inc({ job: run.job, outcome: run.outcome });
     return run;
   }

@@ -3,6 +3,8 @@
  * collection). Both adapters call `beforeWrite` on every write, so the same test can prove that a
  * failed write rolls the whole transaction back on either engine.
  */
+import { TransactionOutcomeUnknownError } from '../domain/errors.js';
+
 export type WriteOp = 'insert' | 'update' | 'delete';
 
 interface Armed {
@@ -21,6 +23,26 @@ export class InjectedFault extends Error {
 
 export class FaultInjector {
   private armed: Armed[] = [];
+  private commitFaults: { applied: boolean }[] = [];
+
+  /**
+   * The next commit loses its acknowledgement: it fails with TransactionOutcomeUnknownError after
+   * being applied (`applied: true`, the default) or without being applied — the two cases a caller
+   * cannot tell apart.
+   */
+  failCommit(options: { applied?: boolean } = {}): void {
+    this.commitFaults.push({ applied: options.applied ?? true });
+  }
+
+  /** Called by the adapters at each commit; the armed commit fault, if any (consumed). */
+  takeCommitFault(): { applied: boolean; error(): TransactionOutcomeUnknownError } | null {
+    const f = this.commitFaults.shift();
+    if (!f) return null;
+    return {
+      applied: f.applied,
+      error: () => new TransactionOutcomeUnknownError(new InjectedFault('commit ack lost')),
+    };
+  }
 
   /** The `nth` matching write from now (1 = the next one) throws, once. */
   failWrite(options: { nth?: number; collection?: string; op?: WriteOp; error?: () => Error } = {}): void {
@@ -34,10 +56,11 @@ export class FaultInjector {
 
   clear(): void {
     this.armed = [];
+    this.commitFaults = [];
   }
 
   get pending(): number {
-    return this.armed.length;
+    return this.armed.length + this.commitFaults.length;
   }
 
   beforeWrite(collection: string, op: WriteOp): void {

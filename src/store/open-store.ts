@@ -44,9 +44,20 @@ export function findMongodBinary(config: Pick<Config, 'MONGOMS_SYSTEM_BINARY'>):
   return null;
 }
 
+/** The connection settings of config that every MongoDB connection of the service uses. */
+const connectionSettings = (config: Config) => ({
+  appName: config.MONGODB_APP_NAME,
+  timeoutMs: config.MONGODB_TIMEOUT_MS,
+  writeTimeoutMs: config.MONGODB_WRITE_TIMEOUT_MS,
+});
+
 export async function openStore(config: Config, logger: Logger): Promise<OpenedStore> {
   if (config.MONGODB_URI) {
-    const store = await MongoStore.connect({ uri: config.MONGODB_URI, dbName: config.MONGODB_DB_NAME });
+    const store = await MongoStore.connect({
+      uri: config.MONGODB_URI,
+      dbName: config.MONGODB_DB_NAME,
+      ...connectionSettings(config),
+    });
     logger.info({ database: store.description }, `database: MongoDB (MONGODB_URI ${redactUri(config.MONGODB_URI)})`);
     return { store, choice: 'mongodb-uri', stop: () => store.close() };
   }
@@ -55,7 +66,11 @@ export async function openStore(config: Config, logger: Logger): Promise<OpenedS
     logger.warn({ binary }, 'mongod binary found but mongodb-memory-server-core is not installed (npm ci --omit=dev)');
   } else if (binary) {
     const embedded = await startEmbeddedMongo({ binary, dataDir: config.DATA_DIR, port: config.EMBEDDED_MONGO_PORT });
-    const store = await MongoStore.connect({ uri: embedded.uri, dbName: config.MONGODB_DB_NAME ?? 'noi' });
+    const store = await MongoStore.connect({
+      uri: embedded.uri,
+      dbName: config.MONGODB_DB_NAME ?? 'noi',
+      ...connectionSettings(config),
+    });
     logger.info(
       { database: store.description, dbPath: embedded.dbPath, port: config.EMBEDDED_MONGO_PORT, binary },
       `database: embedded MongoDB replica set on port ${config.EMBEDDED_MONGO_PORT}, data in ${embedded.dbPath}`,

@@ -1,4 +1,5 @@
 import type { Filter, Sort, Update } from '../domain/ports/store.port.js';
+import { isOperatorObject, isPlainObject, StoreUsageError } from './port-rules.js';
 
 /**
  * MongoDB query/update semantics for the in-memory engine (the subset the Store port promises).
@@ -6,12 +7,6 @@ import type { Filter, Sort, Update } from '../domain/ports/store.port.js';
  * range operator (MongoDB's type bracketing).
  */
 type Doc = Record<string, unknown>;
-
-const isPlainObject = (v: unknown): v is Doc =>
-  typeof v === 'object' &&
-  v !== null &&
-  !Array.isArray(v) &&
-  (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
 
 /** Deep copy that keeps Dates and BSON values (ObjectId, Decimal128, Long…) and drops undefined. */
 export function cloneValue<T>(v: T): T {
@@ -117,27 +112,7 @@ function matchOperator(value: unknown, op: string, arg: unknown): boolean {
     case '$regex':
       return typeof value === 'string' && (arg instanceof RegExp ? arg : new RegExp(String(arg))).test(value);
     default:
-      throw new Error(`unsupported query operator ${op}`);
-  }
-}
-
-const isOperatorObject = (v: unknown): v is Doc =>
-  isPlainObject(v) && Object.keys(v).length > 0 && Object.keys(v).every((k) => k.startsWith('$'));
-
-const QUERY_OPERATORS = new Set(['$eq', '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$exists', '$regex']);
-
-/** Refuses, before any document is read, a filter using something the port does not promise. */
-export function validateFilter(filter: Filter): void {
-  for (const [key, cond] of Object.entries(filter)) {
-    if (key === '$or' || key === '$and') {
-      if (!Array.isArray(cond)) throw new Error(`${key} needs an array`);
-      for (const f of cond as Filter[]) validateFilter(f);
-    } else if (key.startsWith('$')) {
-      throw new Error(`unsupported query operator ${key}`);
-    } else if (isOperatorObject(cond)) {
-      for (const op of Object.keys(cond))
-        if (!QUERY_OPERATORS.has(op)) throw new Error(`unsupported query operator ${op}`);
-    }
+      throw new StoreUsageError(`unsupported query operator ${op}`);
   }
 }
 
@@ -171,14 +146,6 @@ export function sortDocs<T>(docs: T[], sort: Sort | undefined): T[] {
   });
 }
 
-/** Plain equality fields of a filter (what an upsert copies into the new document). */
-export function equalityFields(filter: Filter): Doc {
-  const out: Doc = {};
-  for (const [k, v] of Object.entries(filter))
-    if (!k.startsWith('$') && !isOperatorObject(v) && !(v instanceof RegExp)) out[k] = v;
-  return out;
-}
-
 export function applyUpdate(doc: Doc, update: Update, inserting: boolean): Doc {
   const out = cloneValue(doc);
   for (const [k, v] of Object.entries(update.$set ?? {})) setPath(out, k, v);
@@ -190,12 +157,4 @@ export function applyUpdate(doc: Doc, update: Update, inserting: boolean): Doc {
   }
   for (const k of Object.keys(update.$unset ?? {})) unsetPath(out, k);
   return out;
-}
-
-export function validateUpdate(update: Update): void {
-  const allowed = new Set(['$set', '$inc', '$unset', '$setOnInsert']);
-  const ops = Object.keys(update);
-  if (ops.length === 0) throw new Error('empty update');
-  for (const op of ops) if (!allowed.has(op)) throw new Error(`unsupported update operator ${op}`);
-  if (update.$set && '_id' in update.$set) throw new Error('_id is immutable');
 }

@@ -1,7 +1,9 @@
 /**
  * The Store adapters the contract suites run against: the memory engine always; MongoDB whenever
  * MONGODB_URI (a replica set) or MONGOMS_SYSTEM_BINARY (a mongod for mongodb-memory-server) is set.
- * When the mongo leg cannot run, one loud SKIPPED line says why — it never fakes a pass.
+ * When the mongo leg cannot run, its cases are still registered but skipped (each suite wraps its
+ * leg in `describe.skipIf(adapter.skip)`), so vitest's own summary says "N skipped" next to
+ * "N passed", and one loud SKIPPED line says why. It never fakes a pass.
  */
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../src/config.js';
@@ -14,6 +16,8 @@ export type TestStore = Store & { faults: FaultInjector };
 
 export interface StoreAdapter {
   name: 'memory' | 'mongo';
+  /** Why this leg cannot run here (pass to `describe.skipIf`), or false when it runs. */
+  skip: string | false;
   /** A fresh, empty store (its own database on MongoDB). */
   create(): Promise<TestStore>;
   /** Stops what the adapter started (the embedded replica set). */
@@ -22,6 +26,7 @@ export interface StoreAdapter {
 
 const memory: StoreAdapter = {
   name: 'memory',
+  skip: false,
   create: async () => new MemoryStore(),
   shutdown: async () => undefined,
 };
@@ -43,6 +48,7 @@ function mongoAdapter(): StoreAdapter | string {
   const opened: MongoStore[] = [];
   return {
     name: 'mongo',
+    skip: false,
     create: async () => {
       uri ??= start();
       const store = await MongoStore.connect({
@@ -62,12 +68,21 @@ function mongoAdapter(): StoreAdapter | string {
   };
 }
 
-/** The adapters available here; prints the SKIPPED line for a missing mongo leg. */
+/** A mongo leg that cannot run: registered so vitest counts its cases as skipped, never created. */
+const unavailable = (reason: string): StoreAdapter => ({
+  name: 'mongo',
+  skip: reason,
+  create: () =>
+    Promise.reject(new Error(`mongo leg unavailable (${reason}): wrap it in describe.skipIf(adapter.skip)`)),
+  shutdown: async () => undefined,
+});
+
+/** Both legs, always; prints the SKIPPED line when the mongo leg cannot run. */
 export function storeAdapters(suite: string): StoreAdapter[] {
   const mongo = mongoAdapter();
   if (typeof mongo === 'string') {
     process.stderr.write(`\n!!!!! SKIPPED mongo ${suite}: ${mongo} !!!!!\n\n`);
-    return [memory];
+    return [memory, unavailable(mongo)];
   }
   return [memory, mongo];
 }

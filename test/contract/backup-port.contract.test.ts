@@ -36,11 +36,18 @@ async function readAll(reader: SnapshotReader, collection: string, batchSize = 1
 
 const normalized = (specs: readonly IndexSpec[]) =>
   specs
-    .map((s) => ({ name: s.name, keys: s.keys, unique: s.unique ?? false, sparse: s.sparse ?? false }))
+    .map((s) => ({
+      name: s.name,
+      keys: s.keys,
+      unique: s.unique ?? false,
+      sparse: s.sparse ?? false,
+      partialFilterExpression: s.partialFilterExpression ?? null,
+      expireAfterSeconds: s.expireAfterSeconds ?? null,
+    }))
     .sort((a, b) => a.name.localeCompare(b.name));
 
 for (const adapter of storeAdapters('backup port contract suite')) {
-  describe(`BackupSource (${adapter.name})`, () => {
+  describe.skipIf(adapter.skip)(`BackupSource (${adapter.name})`, () => {
     let store: BackupStore;
 
     beforeEach(async () => {
@@ -104,7 +111,8 @@ for (const adapter of storeAdapters('backup port contract suite')) {
         await store.readSnapshot(async (reader) => {
           for (const name of await reader.collections()) expect(name.startsWith('__restore_')).toBe(false);
         });
-        await staging.commit();
+        await staging.seal();
+        expect(await staging.swap('accounts')).toBe('swapped');
         const after = await store.collection('accounts').find({}, { sort: { _id: 1 } });
         expect(after.map((a) => [a._id, a.balance])).toEqual([
           ['restored-1', 1],
@@ -131,7 +139,7 @@ for (const adapter of storeAdapters('backup port contract suite')) {
         const twin = { ...account('twin-2'), email: 'twin-1@example.com' };
         const attempt = async () => {
           await staging.insert('accounts', [account('twin-1'), twin]);
-          await staging.commit();
+          await staging.seal();
         };
         await expect(attempt()).rejects.toBeInstanceOf(DuplicateKeyError);
         await staging.abort();
@@ -143,12 +151,103 @@ for (const adapter of storeAdapters('backup port contract suite')) {
         const staging = await store.beginRestore();
         await staging.prepare('accounts', [...INDEXES.accounts, extra]);
         await staging.insert('accounts', [account('one')]);
-        await staging.commit();
+        await staging.seal();
+        await staging.swap('accounts');
         const indexes = await store.readSnapshot((reader) => reader.indexes('accounts'));
         expect(normalized(indexes)).toEqual(normalized([...INDEXES.accounts, extra]));
         await expect(
           store.collection('accounts').insertOne({ ...account('two'), email: 'one@example.com' }),
         ).rejects.toBeInstanceOf(DuplicateKeyError);
+      });
+    });
+
+    describe('restore staging across a crash and beside another restore', () => {
+      it('swaps idempotently and can be found again by its token', async () => {
+        await store.collection('accounts').insertOne(account('live', 3));
+        const staging = await store.beginRestore();
+        await staging.prepare('accounts', INDEXES.accounts);
+        await staging.insert('accounts', [account('restored', 1)]);
+        await staging.seal();
+        const again = await store.resumeRestore(staging.token);
+        expect(await again.swap('accounts')).toBe('swapped');
+        expect(await staging.swap('accounts')).toBe('already-swapped');
+        expect((await store.collection('accounts').find({})).map((a) => a._id)).toEqual(['restored']);
+      });
+
+      it("aborting one restore leaves another restore's staging alone", async () => {
+        const first = await store.beginRestore();
+        await first.prepare('accounts', INDEXES.accounts);
+        await first.insert('accounts', [account('from-first', 1)]);
+        const second = await store.beginRestore();
+        await second.prepare('accounts', INDEXES.accounts);
+        await second.insert('accounts', [account('from-second', 2)]);
+        expect(second.token).not.toBe(first.token);
+        await second.abort();
+        await first.seal();
+        expect(await first.swap('accounts')).toBe('swapped');
+        expect((await store.collection('accounts').find({})).map((a) => a._id)).toEqual(['from-first']);
+      });
+
+      it('keeps partial, TTL and collation options of a staged index', async () => {
+        const partial: IndexSpec = {
+          name: 'frozen_email_unique',
+          keys: { email: 1 },
+          unique: true,
+          partialFilterExpression: { status: { $eq: 'frozen' } },
+        };
+        const ttl: IndexSpec = { name: 'updated_ttl', keys: { updatedAt: 1 }, expireAfterSeconds: 86_400 };
+        const collated: IndexSpec = {
+          name: 'status_ci',
+          keys: { status: 1 },
+          collation: { locale: 'en', strength: 2 },
+        };
+        const staging = await store.beginRestore();
+        await staging.prepare('purchases', [partial, ttl, collated]);
+        await staging.seal();
+        await staging.swap('purchases');
+        const read = await store.readSnapshot((reader) => reader.indexes('purchases'));
+        const byName = new Map(read.map((ix) => [ix.name, ix]));
+        expect(byName.get('frozen_email_unique')).toMatchObject({
+          unique: true,
+          partialFilterExpression: { status: { $eq: 'frozen' } },
+        });
+        expect(byName.get('updated_ttl')?.expireAfterSeconds).toBe(86_400);
+        expect(byName.get('status_ci')?.collation).toMatchObject({ locale: 'en', strength: 2 });
+      });
+    });
+
+    describe('mergeDocuments', () => {
+      it('adds only the documents whose _id is missing and leaves present ones as they are', async () => {
+        const kept = { ...mixedDoc(1), note: 'written after the backup' };
+        await store.collection('auditLog').insertOne(kept);
+        const raw = (i: number) => mixedDoc(i) as unknown as RawDocument;
+        const added = await store.mergeDocuments('auditLog', [raw(1), raw(2), raw(3)]);
+        expect(added).toBe(2);
+        const all = await store.collection('auditLog').find({}, { sort: { _id: 1 } });
+        expect(all).toHaveLength(3);
+        expect(all.find((d) => d._id === kept._id)).toEqual(kept);
+        expect(await store.mergeDocuments('auditLog', [raw(2)])).toBe(0);
+      });
+    });
+
+    describe('drainTransactions', () => {
+      it('returns only once a transaction begun before `since` has ended', async () => {
+        let release!: () => void;
+        const held = new Promise<void>((resolve) => (release = resolve));
+        let wrote!: () => void;
+        const written = new Promise<void>((resolve) => (wrote = resolve));
+        const tx = store.transaction(async (t) => {
+          await t.collection('accounts').insertOne(account('in-flight', 1));
+          wrote();
+          await held;
+        });
+        await written;
+        const drained = store
+          .drainTransactions(new Date())
+          .then(async () => store.collection('accounts').findOne({ _id: 'in-flight' }));
+        setImmediate(release);
+        expect(await drained).toEqual(account('in-flight', 1));
+        await tx;
       });
     });
 

@@ -14,7 +14,7 @@ import { storeAdapters, type TestStore } from './adapters.js';
 const MINUTE = 60_000;
 
 for (const adapter of storeAdapters('job lease contract suite')) {
-  describe(`job leases (${adapter.name})`, () => {
+  describe.skipIf(adapter.skip)(`job leases (${adapter.name})`, () => {
     let store: TestStore;
     let clock: ManualClock;
     const instance = (holder: string) =>

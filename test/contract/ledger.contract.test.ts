@@ -9,7 +9,7 @@ const codeOf = (r: PromiseSettledResult<unknown>) =>
   r.status === 'rejected' && r.reason instanceof DomainError ? r.reason.code : r.status;
 
 for (const adapter of storeAdapters('ledger contract suite')) {
-  describe(`${LedgerService.name} on ${adapter.name}`, () => {
+  describe.skipIf(adapter.skip)(`${LedgerService.name} on ${adapter.name}`, () => {
     let store: TestStore;
     let fx: ReturnType<typeof ledgerFixture>;
     beforeEach(async () => {

@@ -43,7 +43,7 @@ function entry(store: TestStore, over: Partial<LedgerEntryDoc> = {}): LedgerEntr
 }
 
 for (const adapter of storeAdapters('store contract suite')) {
-  describe(`Store contract (${adapter.name})`, () => {
+  describe.skipIf(adapter.skip)(`Store contract (${adapter.name})`, () => {
     let store: TestStore;
     beforeEach(async () => {
       store = await adapter.create();
@@ -94,7 +94,7 @@ for (const adapter of storeAdapters('store contract suite')) {
         ]);
         const ids = (await c.find({}, { sort: { createdAt: -1, _id: 1 } })).map((d) => d._id);
         expect(ids).toEqual(['d', 'a', 'c', 'b']);
-        const page = (await c.find({}, { sort: { amount: 1 }, skip: 1, limit: 2 })).map((d) => d._id);
+        const page = (await c.find({}, { sort: { amount: 1, _id: 1 }, skip: 1, limit: 2 })).map((d) => d._id);
         expect(page).toEqual(['b', 'c']);
       });
 

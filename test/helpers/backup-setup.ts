@@ -4,6 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeDocument } from '../../src/backups/ejson.codec.js';
 import { FsBackupRepository } from '../../src/backups/fs-backup.repository.js';
+import { EXCLUDED_COLLECTIONS } from '../../src/domain/backups/backup-manifest.js';
 import { BackupService } from '../../src/domain/backups/backup.service.js';
 import { LedgerService } from '../../src/domain/ledger/ledger.service.js';
 import { MemoryStore } from '../../src/store/memory/memory.store.js';
@@ -40,7 +41,8 @@ export async function backupSetup(options: BackupSetupOptions = {}) {
   const liveState = () =>
     store.readSnapshot(async (reader) => {
       const out: Record<string, string[]> = {};
-      for (const name of (await reader.collections()).sort()) {
+      // The restore's own bookkeeping (maintenance switch, journal) is not data a restore brings back.
+      for (const name of (await reader.collections()).filter((n) => !EXCLUDED_COLLECTIONS.has(n)).sort()) {
         const lines: string[] = [];
         for await (const batch of reader.documents(name, 1000)) for (const d of batch) lines.push(encodeDocument(d));
         out[name] = lines.sort();

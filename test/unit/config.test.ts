@@ -78,6 +78,8 @@ describe('loadConfig', () => {
     ['NODE_ENV', 'staging'],
     ['LOG_LEVEL', 'loud'],
     ['MONGODB_URI', 'postgres://x'],
+    ['MONGODB_TIMEOUT_MS', '0'],
+    ['MONGODB_WRITE_TIMEOUT_MS', 'soon'],
     ['PROCESS_ROLES', 'api,web'],
     ['AUTH_JWT_SECRET', 'short'],
     ['CREDIT_PACKAGES', '{not json'],

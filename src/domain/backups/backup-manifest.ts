@@ -12,8 +12,11 @@ export const BACKUP_FORMAT = 'noi-credits-backup/1';
 export const MANIFEST_FILE = 'manifest.json';
 export const VERIFICATION_FILE = 'verification.json';
 
-/** Operational state that must never come back from a backup (a restored lease would block jobs). */
-export const EXCLUDED_COLLECTIONS: ReadonlySet<string> = new Set(['jobLocks']);
+/**
+ * Operational state that must never come back from a backup: a restored lease would block jobs, a
+ * restored maintenance switch or restore journal would describe a restore that is not happening.
+ */
+export const EXCLUDED_COLLECTIONS: ReadonlySet<string> = new Set(['jobLocks', 'maintenance', 'restoreJournal']);
 
 const NAME = /^(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})-(\d{3})Z(?:-(\d{1,4}))?$/;
 const COLLECTION = /^[A-Za-z][A-Za-z0-9_]{0,119}$/;
@@ -67,8 +70,20 @@ const metadataSchema = z.object({
       key: z.record(z.string(), z.union([z.literal(1), z.literal(-1)])),
       unique: z.boolean().optional(),
       sparse: z.boolean().optional(),
+      partialFilterExpression: z.record(z.string(), z.unknown()).optional(),
+      expireAfterSeconds: z.number().int().min(0).optional(),
+      collation: z.record(z.string(), z.unknown()).optional(),
     }),
   ),
+});
+
+/** The options of an index besides its keys, in mongodump's metadata spelling (the same as IndexSpec's). */
+const indexOptions = (ix: Omit<IndexSpec, 'name' | 'keys'>) => ({
+  ...(ix.unique ? { unique: true } : {}),
+  ...(ix.sparse ? { sparse: true } : {}),
+  ...(ix.partialFilterExpression ? { partialFilterExpression: ix.partialFilterExpression } : {}),
+  ...(ix.expireAfterSeconds !== undefined ? { expireAfterSeconds: ix.expireAfterSeconds } : {}),
+  ...(ix.collation ? { collation: ix.collation } : {}),
 });
 
 export function toMetadata(collection: string, indexes: readonly IndexSpec[]): unknown {
@@ -80,8 +95,7 @@ export function toMetadata(collection: string, indexes: readonly IndexSpec[]): u
         v: 2,
         key: ix.keys,
         name: ix.name,
-        ...(ix.unique ? { unique: true } : {}),
-        ...(ix.sparse ? { sparse: true } : {}),
+        ...indexOptions(ix),
       })),
     ],
   };
@@ -94,12 +108,7 @@ export function parseMetadata(value: unknown, collection: string): IndexSpec[] |
   if (r.data.collectionName !== collection) return `collectionName is ${r.data.collectionName}, expected ${collection}`;
   return r.data.indexes
     .filter((ix) => ix.name !== '_id_')
-    .map((ix) => ({
-      name: ix.name,
-      keys: ix.key,
-      ...(ix.unique ? { unique: true } : {}),
-      ...(ix.sparse ? { sparse: true } : {}),
-    }));
+    .map((ix) => ({ name: ix.name, keys: ix.key, ...indexOptions(ix) }));
 }
 
 /** `2024-05-01T03-00-00-123Z`: sortable, safe in every file system, and says when it was taken. */

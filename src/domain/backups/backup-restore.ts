@@ -1,10 +1,29 @@
 import { DomainError } from '../errors.js';
 import type { BackupRepository } from '../ports/backup-repository.port.js';
-import type { BackupSource, RestoreStaging } from '../ports/backup-source.port.js';
+import type { BackupSource, RawDocument, RestoreStaging } from '../ports/backup-source.port.js';
 import { INDEXES } from '../ports/indexes.js';
 import type { IndexSpec } from '../ports/store.port.js';
-import { parseMetadata, type BackupManifest } from './backup-manifest.js';
+import {
+  EXCLUDED_COLLECTIONS,
+  parseMetadata,
+  type BackupManifest,
+  type ManifestCollection,
+} from './backup-manifest.js';
 import type { ProgressListener } from './backup.types.js';
+
+/**
+ * How a restore treats each collection of a backup. `merge`: append-only history (the audit log, job
+ * runs) — the backup's rows that are missing are added and every row written since the backup is
+ * kept, so a restore never erases the trail of what was done. `skip`: operational state that must
+ * not come back (leases, the maintenance switch, the restore journal). `replace`: everything else.
+ */
+export type RestoreMode = 'replace' | 'merge' | 'skip';
+const MERGED: ReadonlySet<string> = new Set(['auditLog', 'jobRuns']);
+export const restoreMode = (collection: string): RestoreMode =>
+  EXCLUDED_COLLECTIONS.has(collection) ? 'skip' : MERGED.has(collection) ? 'merge' : 'replace';
+
+export const collectionsTo = (manifest: BackupManifest, mode: RestoreMode): ManifestCollection[] =>
+  manifest.collections.filter((c) => restoreMode(c.name) === mode);
 
 export interface StageInput {
   repository: BackupRepository;
@@ -12,31 +31,44 @@ export interface StageInput {
   manifest: BackupManifest;
   batchSize: number;
   onProgress?: ProgressListener;
+  signal?: AbortSignal;
 }
 
 /**
- * Streams every collection of a verified backup into staging. Each file is hashed again as it is
- * read, so a file changed after `verify` looked at it fails the restore before anything is swapped in.
+ * Streams every replaced collection of a verified backup into staging. Each file is hashed again as
+ * it is read, so a file changed after `verify` looked at it fails the restore before anything is
+ * swapped in.
  */
-export async function stageBackup({ repository, staging, manifest, batchSize, onProgress }: StageInput): Promise<void> {
-  for (const c of manifest.collections) {
+export async function stageBackup(input: StageInput): Promise<void> {
+  const { repository, staging, manifest } = input;
+  for (const c of collectionsTo(manifest, 'replace')) {
     const indexes = parseMetadata(await repository.readJson(manifest.name, c.metadata.file), c.name);
     if (typeof indexes === 'string') throw new DomainError('CONFLICT', `${c.metadata.file}: ${indexes}`);
     await staging.prepare(c.name, withDeclaredIndexes(c.name, indexes));
-    const reader = repository.readDocuments(manifest.name, c.file, batchSize);
-    let done = 0;
-    for await (const lines of reader) {
-      const docs = lines.map((l) => {
-        if (!l.doc) throw new DomainError('CONFLICT', `${c.file}:${l.line} ${l.error ?? 'unreadable'}`);
-        return l.doc;
-      });
-      await staging.insert(c.name, docs);
-      done += docs.length;
-      onProgress?.({ phase: 'restore', collection: c.name, done, total: c.count });
-    }
-    if (reader.digest().sha256 !== c.sha256)
-      throw new DomainError('CONFLICT', `${c.file} changed between verify and restore`);
+    await forEachBatch(input, c, (docs) => staging.insert(c.name, docs));
   }
+}
+
+/** Streams a collection file of the backup batch by batch, failing on any unreadable line or changed byte. */
+export async function forEachBatch(
+  input: Pick<StageInput, 'repository' | 'manifest' | 'batchSize' | 'onProgress' | 'signal'>,
+  c: ManifestCollection,
+  fn: (docs: RawDocument[]) => Promise<unknown>,
+): Promise<void> {
+  const reader = input.repository.readDocuments(input.manifest.name, c.file, input.batchSize);
+  let done = 0;
+  for await (const lines of reader) {
+    input.signal?.throwIfAborted();
+    const docs = lines.map((l) => {
+      if (!l.doc) throw new DomainError('CONFLICT', `${c.file}:${l.line} ${l.error ?? 'unreadable'}`);
+      return l.doc;
+    });
+    await fn(docs);
+    done += docs.length;
+    input.onProgress?.({ phase: 'restore', collection: c.name, done, total: c.count });
+  }
+  if (reader.digest().sha256 !== c.sha256)
+    throw new DomainError('CONFLICT', `${c.file} changed between verify and restore`);
 }
 
 /** The indexes a restored collection gets: those of the backup, plus every index the code declares. */
@@ -51,7 +83,7 @@ export function withDeclaredIndexes(collection: string, fromBackup: readonly Ind
 export async function assertEmpty(source: BackupSource, manifest: BackupManifest): Promise<void> {
   const busy = await source.readSnapshot(async (reader) => {
     const out: string[] = [];
-    for (const c of manifest.collections) {
+    for (const c of collectionsTo(manifest, 'replace')) {
       const n = await reader.count(c.name);
       if (n > 0) out.push(`${c.name} (${n})`);
     }

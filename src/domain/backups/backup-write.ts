@@ -7,7 +7,9 @@ import {
   toMetadata,
   type BackupManifest,
 } from './backup-manifest.js';
+import type { Clock } from '../ports/runtime.port.js';
 import type { ProgressListener } from './backup.types.js';
+import { SnapshotWindowGuard } from './snapshot-window.js';
 
 async function* counted(
   source: AsyncIterable<RawDocument[]>,
@@ -25,19 +27,40 @@ async function* counted(
 export async function writeCollections(
   reader: SnapshotReader,
   writer: BackupWriter,
-  options: { gzip: boolean; batchSize: number; onProgress?: ProgressListener },
+  options: {
+    gzip: boolean;
+    batchSize: number;
+    onProgress?: ProgressListener;
+    signal?: AbortSignal;
+    clock: Clock;
+    startedAt: Date;
+  },
 ): Promise<BackupManifest['collections']> {
   const names = (await reader.collections()).filter((n) => !EXCLUDED_COLLECTIONS.has(n)).sort();
+  const totals = new Map<string, number>();
+  for (const collection of names) totals.set(collection, await reader.count(collection));
+  const guard = new SnapshotWindowGuard({
+    windowSeconds: reader.windowSeconds,
+    totalDocuments: [...totals.values()].reduce((a, b) => a + b, 0),
+    startedAt: options.startedAt,
+    clock: options.clock,
+    signal: options.signal,
+  });
+  let written = 0;
   const collections: BackupManifest['collections'] = [];
   for (const collection of names) {
-    const total = await reader.count(collection);
-    const batches = counted(reader.documents(collection, options.batchSize), (done) =>
-      options.onProgress?.({ phase: 'backup', collection, done, total }),
-    );
+    const total = totals.get(collection) ?? 0;
+    const before = written;
+    const batches = counted(reader.documents(collection, options.batchSize), (done) => {
+      written = before + done;
+      guard.check(written);
+      options.onProgress?.({ phase: 'backup', collection, done, total });
+    });
     const data = await writer.writeDocuments(dataFileName(collection, options.gzip), batches);
     const metadataFile = metadataFileName(collection);
     const metadata = await writer.writeJson(metadataFile, toMetadata(collection, await reader.indexes(collection)));
     const { file, count, sha256, bytes } = data;
+    written = before + count;
     collections.push({ name: collection, file, count, sha256, bytes, metadata: { file: metadataFile, ...metadata } });
   }
   return collections;

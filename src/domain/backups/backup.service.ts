@@ -1,10 +1,12 @@
-import { AuditRepository } from '../audit/audit.repository.js';
 import { DomainError, notFound } from '../errors.js';
 import type { BackupEntry, BackupRepository } from '../ports/backup-repository.port.js';
 import { backupSourceOf, type BackupSource } from '../ports/backup-source.port.js';
-import type { Actor } from '../ports/documents.js';
 import type { Clock, Logger } from '../ports/runtime.port.js';
+import type { LeaseRunner } from '../ports/lease.port.js';
 import type { Store } from '../ports/store.port.js';
+import { MaintenanceService } from '../maintenance/maintenance.service.js';
+import { RestoreJournalRepository } from './restore-journal.repository.js';
+import { RestoreProcess, type RecoveryReport } from './restore.process.js';
 import {
   BACKUP_FORMAT,
   MANIFEST_FILE,
@@ -16,7 +18,6 @@ import {
   summarizeManifest,
   type BackupManifest,
 } from './backup-manifest.js';
-import { assertEmpty, stageBackup } from './backup-restore.js';
 import { writeCollections } from './backup-write.js';
 import { planRetention } from './backup-retention.js';
 import { readManifest, verifyBackupFiles } from './backup-verify.js';
@@ -32,6 +33,7 @@ import type {
 } from './backup.types.js';
 
 export interface BackupServiceOptions {
+  /** The store without the maintenance gate (a restore writes its journal and audit row in maintenance). */
   store: Store;
   repository: BackupRepository;
   clock: Clock;
@@ -41,18 +43,40 @@ export interface BackupServiceOptions {
   retention?: number;
   /** Documents held in memory at once while reading or writing. */
   batchSize?: number;
+  /** The `backup` lease every backup, manual or scheduled, and every restore runs under (the JobService). */
+  lease?: LeaseRunner;
+  maintenance?: MaintenanceService;
 }
 
-const SYSTEM_ACTOR: Actor = { type: 'system', id: 'backups' };
+/** The one lease of backups and restores: the scheduled job's (src/jobs/backup.job.ts names the job so). */
+export const BACKUP_LEASE = 'backup';
+
+/** Without a JobService (tests, tools): one backup or restore at a time in this process. */
+function processLease(): LeaseRunner {
+  let busy = false;
+  return {
+    async exclusive(lease, work) {
+      if (busy) throw new DomainError('CONFLICT', `${lease} is busy: another run in this process`);
+      busy = true;
+      try {
+        return await work(new AbortController().signal);
+      } finally {
+        busy = false;
+      }
+    },
+  };
+}
+
+type Resolved = Required<Omit<BackupServiceOptions, 'logger'>> & Pick<BackupServiceOptions, 'logger'>;
 
 /**
  * Backups of the whole database (README.md "Operations"): consistent, streamed, verifiable, restorable
  * without ever leaving a half-restored database, and pruned without losing the last good one.
  */
 export class BackupService {
-  private readonly o: Required<Omit<BackupServiceOptions, 'logger'>> & Pick<BackupServiceOptions, 'logger'>;
+  private readonly o: Resolved;
   private readonly source: BackupSource;
-  private readonly audit: AuditRepository;
+  private readonly restores: RestoreProcess;
 
   constructor(options: BackupServiceOptions) {
     this.o = {
@@ -60,9 +84,15 @@ export class BackupService {
       gzip: options.gzip ?? false,
       retention: options.retention ?? 10,
       batchSize: options.batchSize ?? 1000,
+      lease: options.lease ?? processLease(),
+      maintenance: options.maintenance ?? new MaintenanceService({ store: options.store, clock: options.clock }),
     };
     this.source = backupSourceOf(options.store);
-    this.audit = new AuditRepository(options);
+    this.restores = new RestoreProcess({
+      ...this.o,
+      source: this.source,
+      journal: new RestoreJournalRepository(this.o),
+    });
   }
 
   get retention(): number {
@@ -73,15 +103,38 @@ export class BackupService {
     return this.o.repository.location;
   }
 
-  /** Writes `<name>.tmp`, then renames it: a backup is listed only once every byte is on disk. */
+  /**
+   * A backup on demand (GraphQL, CLI): the scheduled job's steps under the scheduled job's lease —
+   * never two backups or a backup and a restore at once on any instance — then retention.
+   */
   async create(input: CreateBackupInput = {}): Promise<BackupSummary> {
+    const r = await this.o.lease.exclusive(BACKUP_LEASE, (signal) => this.backupVerifyPrune(input, signal), {
+      duringMaintenance: true,
+      summary: (r) => ({
+        backup: r.backup.name,
+        documents: r.backup.documents,
+        deleted: r.prune.deleted,
+        manual: true,
+      }),
+    });
+    return r.backup;
+  }
+
+  /** Writes `<name>.tmp`, then renames it: a backup is listed only once every byte is on disk. */
+  private async write(input: CreateBackupInput, signal?: AbortSignal): Promise<BackupSummary> {
     const createdAt = this.o.clock.now();
     const name = await this.freshName(createdAt);
     const writer = await this.o.repository.begin(name);
     let manifest: BackupManifest;
     try {
       manifest = await this.source.readSnapshot(async (reader) => {
-        const collections = await writeCollections(reader, writer, { ...this.o, onProgress: input.onProgress });
+        const collections = await writeCollections(reader, writer, {
+          ...this.o,
+          onProgress: input.onProgress,
+          signal,
+          startedAt: this.o.clock.now(),
+          clock: this.o.clock,
+        });
         return {
           format: BACKUP_FORMAT,
           name,
@@ -133,30 +186,43 @@ export class BackupService {
    * saw), so a failed restore leaves the live data as it was.
    */
   async restore(input: RestoreBackupInput): Promise<RestoreSummary> {
-    // Restores exactly the manifest that was verified, not one read again afterwards.
-    const { verification, manifest } = await this.verifyAndRecord(input);
-    if (!verification.ok || !manifest) {
-      const first = verification.problems.slice(0, 3).map((p) => `${p.file}${p.line ? `:${p.line}` : ''} ${p.problem}`);
-      throw new DomainError('CONFLICT', `backup ${input.name} failed verification: ${first.join('; ')}`, {
-        problems: verification.problems,
+    return this.o.lease.exclusive(
+      BACKUP_LEASE,
+      async (signal) => {
+        await this.restores.recover();
+        // Restores exactly the manifest that was verified, not one read again afterwards.
+        const { verification, manifest } = await this.verifyAndRecord(input);
+        if (!verification.ok || !manifest) {
+          const first = verification.problems
+            .slice(0, 3)
+            .map((p) => `${p.file}${p.line ? `:${p.line}` : ''} ${p.problem}`);
+          throw new DomainError('CONFLICT', `backup ${input.name} failed verification: ${first.join('; ')}`, {
+            problems: verification.problems,
+          });
+        }
+        return this.restores.run(manifest, input, signal);
+      },
+      { run: 'restore', duringMaintenance: true, summary: (r) => ({ restore: r.name, documents: r.documents }) },
+    );
+  }
+
+  /**
+   * Finishes (or undoes) a restore that a crash or a failed swap interrupted, from its journal.
+   * Run at start-up; a live restore elsewhere holds the lease, and then this does nothing.
+   */
+  async recoverInterruptedRestore(): Promise<RecoveryReport> {
+    if (!(await this.restores.needsRecovery())) return { action: 'none', detail: 'no interrupted restore' };
+    return this.o.lease
+      .exclusive(BACKUP_LEASE, () => this.restores.recover(), {
+        run: 'restore-recovery',
+        duringMaintenance: true,
+        summary: (r) => ({ ...r }),
+      })
+      .catch((error: unknown) => {
+        if (error instanceof DomainError && error.code === 'CONFLICT')
+          return { action: 'none' as const, detail: `not now: ${error.message}` };
+        throw error;
       });
-    }
-    if (!input.drop) await assertEmpty(this.source, manifest);
-    const staging = await this.source.beginRestore();
-    try {
-      await stageBackup({
-        repository: this.o.repository,
-        staging,
-        manifest,
-        batchSize: this.o.batchSize,
-        onProgress: input.onProgress,
-      });
-      await staging.commit();
-    } catch (error) {
-      await staging.abort().catch((e: unknown) => this.o.logger?.error({ err: e }, 'could not drop restore staging'));
-      throw error;
-    }
-    return this.recordRestore(manifest, input);
   }
 
   /** Applies the retention policy; unfinished backups older than a day are removed too. */
@@ -182,9 +248,18 @@ export class BackupService {
     };
   }
 
-  /** The scheduled job: back up, verify what was written, and only then prune older backups. */
-  async runScheduled(): Promise<ScheduledBackupSummary> {
-    const backup = await this.create();
+  /**
+   * The scheduled job, run under its lease: finish an interrupted restore if there is one, back up,
+   * verify what was written, and only then prune older backups.
+   */
+  async runScheduled(signal?: AbortSignal): Promise<ScheduledBackupSummary> {
+    const recovery = await this.restores.recover();
+    if (recovery.action !== 'none') this.o.logger?.warn({ ...recovery }, 'backup job finished an interrupted restore');
+    return this.backupVerifyPrune({}, signal);
+  }
+
+  private async backupVerifyPrune(input: CreateBackupInput, signal?: AbortSignal): Promise<ScheduledBackupSummary> {
+    const backup = await this.write(input, signal);
     const verification = await this.verify({ name: backup.name });
     if (!verification.ok) {
       const first = verification.problems[0];
@@ -232,19 +307,5 @@ export class BackupService {
     } | null;
     if (!v || typeof v.ok !== 'boolean' || typeof v.at !== 'string') return null;
     return { ok: v.ok, at: new Date(v.at) };
-  }
-
-  private async recordRestore(manifest: BackupManifest, input: RestoreBackupInput): Promise<RestoreSummary> {
-    const restoredAt = this.o.clock.now();
-    const collections = manifest.collections.map((c) => ({ name: c.name, count: c.count }));
-    const documents = collections.reduce((n, c) => n + c.count, 0);
-    await this.audit.record({
-      actor: input.actor ?? SYSTEM_ACTOR,
-      action: 'backup.restore',
-      target: { type: 'backup', id: manifest.name },
-      details: { drop: input.drop, documents, collections: collections.map((c) => c.name) },
-    });
-    this.o.logger?.warn({ backup: manifest.name, drop: input.drop, documents }, 'backup restored');
-    return { name: manifest.name, drop: input.drop, restoredAt, collections, documents };
   }
 }

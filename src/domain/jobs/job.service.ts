@@ -1,4 +1,5 @@
-import { badInput } from '../errors.js';
+import { DomainError, badInput } from '../errors.js';
+import type { ExclusiveOptions, LeaseRunner } from '../ports/lease.port.js';
 import type { JobRunDoc } from '../ports/documents.js';
 import type { AlertSink, Clock, Logger } from '../ports/runtime.port.js';
 import type { Store } from '../ports/store.port.js';
@@ -16,6 +17,8 @@ export interface JobServiceOptions {
   leaseMs?: number;
   /** How often a running job renews its lease (default a third of `leaseMs`). */
   renewEveryMs?: number;
+  /** Reads the maintenance switch: scheduled work is skipped while it is on. */
+  maintenance?: { current(): Promise<{ reason: string } | null> };
 }
 
 type Acquired = { acquired: true } | { acquired: false; reason: string };
@@ -28,7 +31,7 @@ const describe = (e: unknown): string => (e instanceof Error ? e.message : Strin
  * expired and its schedule slot has not run yet), renews it while working, and gives it back at
  * the end. Every run — succeeded, failed or skipped — is recorded in `jobRuns`; failures alert.
  */
-export class JobService {
+export class JobService implements LeaseRunner {
   private readonly store: Store;
   private readonly clock: Clock;
   private readonly alerts: AlertSink;
@@ -37,6 +40,7 @@ export class JobService {
   private readonly leaseMs: number;
   private readonly renewEveryMs: number;
   private readonly running = new Set<string>();
+  private readonly maintenance: JobServiceOptions['maintenance'];
   private readonly repo: JobRepository;
 
   constructor(options: JobServiceOptions) {
@@ -47,25 +51,57 @@ export class JobService {
     this.holder = options.holder;
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
     this.renewEveryMs = options.renewEveryMs ?? Math.floor(this.leaseMs / 3);
+    this.maintenance = options.maintenance;
     this.repo = new JobRepository(options);
   }
 
   async run(job: string, work: JobWork, options: RunOptions = {}): Promise<JobRun> {
     const startedAt = this.clock.now();
-    if (this.running.has(job)) return this.skip(job, startedAt, 'the previous run on this instance is still going');
-    this.running.add(job);
+    const leaseName = options.lease ?? job;
+    if (this.running.has(leaseName))
+      return this.skip(job, startedAt, `the previous ${leaseName} run on this instance is still going`);
+    this.running.add(leaseName);
     try {
       let lease: Acquired;
       try {
-        lease = await this.acquire(job, options.slot ?? startedAt, startedAt);
+        const paused = options.duringMaintenance ? null : await this.maintenance?.current();
+        if (paused) return await this.skip(job, startedAt, `maintenance: ${paused.reason}`);
+        lease = await this.acquire(leaseName, options.slot ?? startedAt, startedAt);
       } catch (error) {
         return await this.failBeforeStart(job, startedAt, error);
       }
       if (!lease.acquired) return await this.skip(job, startedAt, lease.reason);
-      return await this.execute(job, work, startedAt);
+      return await this.execute(job, leaseName, work, startedAt, options.alert ?? true);
     } finally {
-      this.running.delete(job);
+      this.running.delete(leaseName);
     }
+  }
+
+  async exclusive<T>(
+    lease: string,
+    work: (signal: AbortSignal) => Promise<T>,
+    options: ExclusiveOptions<T> = {},
+  ): Promise<T> {
+    let outcome: { value: T } | { error: unknown } | undefined;
+    const run = await this.run(
+      options.run ?? lease,
+      async (signal) => {
+        try {
+          const value = await work(signal);
+          outcome = { value };
+          return { summary: options.summary?.(value) };
+        } catch (error) {
+          outcome = { error };
+          throw error;
+        }
+      },
+      { lease, duringMaintenance: options.duringMaintenance, alert: false },
+    );
+    if (outcome && 'value' in outcome) return outcome.value;
+    if (outcome) throw outcome.error;
+    if (run.outcome === 'skipped')
+      throw new DomainError('CONFLICT', `${lease} is busy: ${String(run.summary?.reason ?? 'lease held')}`);
+    throw new DomainError('INTERNAL', `${run.job} could not start: ${run.error ?? 'unknown error'}`);
   }
 
   /** Newest first. */
@@ -80,13 +116,14 @@ export class JobService {
     return doc && toJobRun(doc);
   }
 
-  private async execute(job: string, work: JobWork, startedAt: Date): Promise<JobRun> {
+  private async execute(job: string, lease: string, work: JobWork, startedAt: Date, alert: boolean): Promise<JobRun> {
     const run: JobRunDoc = { _id: this.store.newId(), job, holder: this.holder, startedAt, outcome: 'running' };
-    const renewal = setInterval(() => void this.renew(job), this.renewEveryMs);
+    const fence = new AbortController();
+    const renewal = setInterval(() => void this.renew(lease, fence), this.renewEveryMs);
     renewal.unref();
     try {
       await this.repo.insertRun(run);
-      const result = (await work()) ?? {};
+      const result = (await work(fence.signal)) ?? {};
       run.outcome = result.problem ? 'failed' : 'succeeded';
       if (result.problem) run.error = result.problem;
       if (result.summary) run.summary = result.summary;
@@ -95,7 +132,7 @@ export class JobService {
       run.error = describe(error);
     } finally {
       clearInterval(renewal);
-      await this.release(job);
+      await this.release(lease);
     }
     const finishedAt = this.clock.now();
     Object.assign(run, { finishedAt, durationMs: finishedAt.getTime() - startedAt.getTime() });
@@ -105,7 +142,7 @@ export class JobService {
     const log = { job, runId: run._id, outcome: run.outcome, durationMs: run.durationMs, summary: run.summary };
     if (run.outcome === 'failed') {
       this.logger.error({ ...log, error: run.error }, `job ${job} failed`);
-      await this.alert(job, run);
+      if (alert) await this.alert(job, run);
     } else this.logger.info(log, `job ${job} succeeded`);
     return toJobRun(run);
   }
@@ -162,12 +199,20 @@ export class JobService {
     return new Date(this.clock.now().getTime() + this.leaseMs);
   }
 
-  private async renew(job: string): Promise<void> {
+  /**
+   * A renewal that fails means another holder may take the lease once it expires: the work is told
+   * to stop (its signal aborts) rather than risk two holders running the same job.
+   */
+  private async renew(job: string, fence: AbortController): Promise<void> {
+    if (fence.signal.aborted) return;
     try {
       const kept = await this.repo.extendLease(job, this.holder, this.expiry());
-      if (!kept) this.logger.warn({ job, holder: this.holder }, 'job lease lost while running');
+      if (kept) return;
+      this.logger.warn({ job, holder: this.holder }, 'job lease lost while running; stopping the work');
+      fence.abort(new DomainError('CONFLICT', `the ${job} lease was lost while running`));
     } catch (error) {
-      this.logger.warn({ err: error, job }, 'could not renew the job lease');
+      this.logger.warn({ err: error, job }, 'could not renew the job lease; stopping the work');
+      fence.abort(new DomainError('CONFLICT', `the ${job} lease could not be renewed`));
     }
   }
 

@@ -6,7 +6,8 @@ export interface JobResult {
   /** Set when the job ran to the end but its outcome needs a human (ledger drift…): the run fails and alerts. */
   problem?: string;
 }
-export type JobWork = () => Promise<JobResult | void>;
+/** `signal` aborts when the lease could not be renewed: stop before the next irreversible step. */
+export type JobWork = (signal: AbortSignal) => Promise<JobResult | void>;
 
 export interface JobRun {
   id: string;
@@ -38,6 +39,12 @@ export interface RunOptions {
    * the same slot run it once between them; a run on demand uses the current time.
    */
   slot?: Date;
+  /** The `jobLocks` lease the run takes (defaults to the job's name): a restore shares the backup's. */
+  lease?: string;
+  /** Run even while maintenance is on (the restore itself, recovery from an interrupted one). */
+  duringMaintenance?: boolean;
+  /** Alert on-call when the run fails (default true; false when the caller gets the error itself). */
+  alert?: boolean;
 }
 
 export interface ListRunsInput {

@@ -89,7 +89,7 @@ export class LedgerRepository {
   heldReservations(sourceType: SourceType, olderThan: Date, limit: number): Promise<ReservationDoc[]> {
     return this.reservations().find(
       { status: 'held', 'source.type': sourceType, createdAt: { $lt: olderThan } },
-      { sort: { createdAt: 1 }, limit },
+      { sort: { createdAt: 1, _id: 1 }, limit },
     );
   }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { DuplicateKeyError, isDomainError } from '../errors.js';
+import { DuplicateKeyError, isDomainError, TransactionOutcomeUnknownError } from '../errors.js';
 import { idempotent } from '../idempotency.js';
+import { isMaintenanceError } from '../maintenance/maintenance.service.js';
 import type { Actor, ProcessedEventDoc } from '../ports/documents.js';
 import type { Alert, AlertSink, Clock, Logger } from '../ports/runtime.port.js';
 import type { Store, StoreTx } from '../ports/store.port.js';
@@ -61,6 +62,8 @@ export class StripeEventsService {
       for (const alert of r.alerts) this.notify(alert);
       return { ...base, status: r.status, outcome: r.outcome, ledgerEntryId: r.ledgerEntryId };
     } catch (error) {
+      // Maintenance refused the write: nothing happened and nothing is recorded; the sender retries.
+      if (isMaintenanceError(error)) throw error;
       return { ...base, status: 'failed', outcome: 'failed', error: await this.recordFailure(event, error) };
     }
   }
@@ -141,7 +144,7 @@ export class StripeEventsService {
     this.notify({
       severity: 'critical',
       title: `Stripe webhook failed: ${event.type}`,
-      body: `Event ${event.id} (${event.type}) failed on attempt ${attempts}: ${message}. Nothing was changed.`,
+      body: `Event ${event.id} (${event.type}) failed on attempt ${attempts}: ${message}. ${settled(error)}`,
       action:
         'Find the cause (logs, the account or purchase named above). Stripe retries for up to 3 days; ' +
         `after a fix, replay it at once with replayStripeEvent(eventId: "${event.id}").`,
@@ -163,3 +166,9 @@ function describe(error: unknown): string {
       : String(error);
   return text.slice(0, 1000);
 }
+
+/** What the alert may promise: a commit whose acknowledgement was lost may have been applied. */
+const settled = (error: unknown): string =>
+  error instanceof TransactionOutcomeUnknownError
+    ? "Its outcome is unknown: the change may have been committed. Stripe's redelivery settles it safely (an event takes effect at most once); check the account before changing anything by hand."
+    : 'Nothing was changed.';

@@ -12,9 +12,14 @@ export interface SnapshotReader {
   readonly engine: 'memory' | 'mongo';
   /** Database name as the engine reports it. */
   readonly database: string;
+  /**
+   * How long after its start this snapshot stays readable (MongoDB serves snapshot reads only
+   * within `minSnapshotHistoryWindowInSeconds`); null when the engine keeps it as long as needed.
+   */
+  readonly windowSeconds: number | null;
   /** Collections that hold or may hold documents (never the adapter's own staging collections). */
   collections(): Promise<string[]>;
-  /** Secondary indexes (not `_id_`). */
+  /** Secondary indexes (not `_id_`), with every option that changes what they accept or delete. */
   indexes(collection: string): Promise<IndexSpec[]>;
   count(collection: string): Promise<number>;
   /** Every document of the snapshot, in batches of at most `batchSize`; memory use is one batch. */
@@ -22,17 +27,25 @@ export interface SnapshotReader {
 }
 
 /**
- * A restore in progress: documents go into staging copies that nobody reads, and only `commit`
- * puts them in place of the live collections. Until then (and after `abort`) live data is untouched.
+ * A restore in progress: documents go into staging copies that nobody reads; `swap` puts one in
+ * place of its live collection. Until the first swap (and after `abort`) live data is untouched.
+ * Staging copies carry `token`, so an interrupted restore can be found again after a crash and two
+ * restores never touch each other's copies.
  */
 export interface RestoreStaging {
+  readonly token: string;
   /** Starts an empty staging copy of `collection` that will carry `indexes`. */
   prepare(collection: string, indexes: readonly IndexSpec[]): Promise<void>;
   /** Fails (DuplicateKeyError) when a unique index of the staging copy refuses a document. */
   insert(collection: string, docs: readonly RawDocument[]): Promise<void>;
-  /** Builds the indexes, then swaps every staged collection in for the live one. */
-  commit(): Promise<void>;
-  /** Drops every staging copy. */
+  /** Builds the indexes of every staging copy: a duplicate fails here, before anything live changes. */
+  seal(): Promise<void>;
+  /**
+   * Replaces the live `collection` by its staging copy, atomically for that collection. Idempotent:
+   * when the copy is gone it was swapped already (a copy only disappears by swap or abort).
+   */
+  swap(collection: string): Promise<'swapped' | 'already-swapped'>;
+  /** Drops every staging copy of this restore (never those of another restore). */
   abort(): Promise<void>;
 }
 
@@ -41,6 +54,25 @@ export interface BackupSource {
   /** Runs `fn` with a reader that sees every collection at one point in time. */
   readSnapshot<T>(fn: (reader: SnapshotReader) => Promise<T>): Promise<T>;
   beginRestore(): Promise<RestoreStaging>;
+  /** The staging of an interrupted restore, by its token (after a crash, to finish or drop it). */
+  resumeRestore(token: string): Promise<RestoreStaging>;
+  /**
+   * Adds the documents whose `_id` the live collection lacks and leaves the others as they are:
+   * how append-only collections (the audit log) come back from a backup without losing newer rows.
+   * Returns how many were added.
+   */
+  mergeDocuments(collection: string, docs: readonly RawDocument[]): Promise<number>;
+  /**
+   * Resolves once no transaction that began before `since` can still commit (they have committed,
+   * aborted or been aborted by the server). Says how it knew, for the restore's log.
+   */
+  drainTransactions(since: Date, signal?: AbortSignal): Promise<DrainReport>;
+}
+
+export interface DrainReport {
+  waitedMs: number;
+  /** `observed`: no older transaction left on the server; `lifetime-limit`: waited the server's limit. */
+  method: 'serialized' | 'observed' | 'lifetime-limit';
 }
 
 export const hasBackupSource = (store: Store): store is Store & BackupSource =>

@@ -153,6 +153,43 @@ export interface JobRunDoc {
   outcome: 'running' | 'succeeded' | 'failed' | 'skipped';
   error?: string;
   summary?: Record<string, unknown>;
+  /** When the TTL index deletes this run (JOB_RUNS_RETENTION_DAYS after it finished); unset while running. */
+  expireAt?: Date;
+}
+
+/**
+ * The persisted maintenance switch (one document, `_id: 'mode'`). Every replica's writes read it
+ * inside their own transaction, so a write either sees it on and is refused, or began before it was
+ * set and is waited for (drained) before a restore swaps anything.
+ */
+export interface MaintenanceDoc {
+  _id: string;
+  active: boolean;
+  reason: string;
+  since: Date;
+  by: Actor;
+  endedAt?: Date;
+}
+
+export type RestoreJournalState = 'draining' | 'staging' | 'swapping' | 'completed' | 'rolled_back';
+/**
+ * What a restore has done so far (one document, `_id: 'restore'`), written before each step so the
+ * next start can roll an interrupted restore forward (once swapping began) or back (before that).
+ */
+export interface RestoreJournalDoc {
+  _id: string;
+  state: RestoreJournalState;
+  backup: string;
+  drop: boolean;
+  /** The staging token of the adapter: staging collections of this restore carry it. */
+  token?: string;
+  actor: Actor;
+  /** Collections replaced by their staged copy, in swap order, each marked once swapped. */
+  replace: Array<{ name: string; swapped: boolean }>;
+  startedAt: Date;
+  updatedAt: Date;
+  maintenanceSince?: Date;
+  error?: string;
 }
 
 export interface AnalysisDoc {
@@ -230,6 +267,8 @@ export interface Collections {
   jobRuns: JobRunDoc;
   analyses: AnalysisDoc;
   pendingConfirmations: PendingConfirmationDoc;
+  maintenance: MaintenanceDoc;
+  restoreJournal: RestoreJournalDoc;
   idempotencyKeys: IdempotencyKeyDoc;
 }
 export type CollectionName = keyof Collections;

@@ -33,7 +33,11 @@ export const INDEXES: Record<CollectionName, readonly IndexSpec[]> = {
   ],
   auditLog: [{ name: 'target_newest', keys: { 'target.id': 1, createdAt: -1 } }],
   jobLocks: [],
-  jobRuns: [{ name: 'job_newest', keys: { job: 1, startedAt: -1 } }],
+  jobRuns: [
+    { name: 'job_newest', keys: { job: 1, startedAt: -1 } },
+    // Retention: each finished run carries its own expiry (JOB_RUNS_RETENTION_DAYS), so the index never changes.
+    { name: 'expire_at_ttl', keys: { expireAt: 1 }, expireAfterSeconds: 0 },
+  ],
   analyses: [
     { name: 'account_idempotency_unique', keys: { accountId: 1, idempotencyKey: 1 }, unique: true },
     { name: 'account_newest', keys: { accountId: 1, createdAt: -1, _id: -1 } },
@@ -42,6 +46,8 @@ export const INDEXES: Record<CollectionName, readonly IndexSpec[]> = {
     { name: 'requestKey_unique', keys: { requestKey: 1 }, unique: true },
     { name: 'status_expires', keys: { status: 1, expiresAt: 1 } },
   ],
+  maintenance: [],
+  restoreJournal: [],
   idempotencyKeys: [{ name: 'scope_key_unique', keys: { scope: 1, key: 1 }, unique: true }],
 };
 

@@ -85,4 +85,10 @@ export interface IndexSpec {
   unique?: boolean;
   /** Documents lacking every indexed field are left out of the index (MongoDB `sparse`). */
   sparse?: boolean;
+  /** Only documents matching this filter are indexed (and held to `unique`). */
+  partialFilterExpression?: Record<string, unknown>;
+  /** TTL: MongoDB deletes a document this many seconds after the date in the (single) indexed field. */
+  expireAfterSeconds?: number;
+  /** String comparison rules (MongoDB collation document); kept in backups, enforced by MongoDB only. */
+  collation?: Record<string, unknown>;
 }

@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import { isMaintenanceError } from '../../domain/maintenance/maintenance.service.js';
 import type { Counter } from 'prom-client';
 import type { Logger } from '../../domain/ports/runtime.port.js';
 import type { EventStatus, StripeEventsService } from '../../domain/payments/stripe-events.service.js';
@@ -10,7 +11,7 @@ export interface StripeWebhookRouteOptions {
   verifier: StripeWebhookVerifier | null;
   events: StripeEventsService;
   logger: Logger;
-  /** Deliveries by outcome (processed, duplicate, ignored, failed, rejected, unconfigured). */
+  /** Deliveries by outcome (processed, duplicate, ignored, failed, rejected, unconfigured, maintenance). */
   outcomes?: Counter<'outcome'>;
 }
 
@@ -38,7 +39,17 @@ export function mountStripeWebhook(options: StripeWebhookRouteOptions): (app: Ex
         res.status(400).json({ error: verified.reason });
         return;
       }
-      const result = await events.handle(toPaymentEvent(verified.event));
+      let result: Awaited<ReturnType<StripeEventsService['handle']>>;
+      try {
+        result = await events.handle(toPaymentEvent(verified.event));
+      } catch (error) {
+        if (!isMaintenanceError(error)) throw error;
+        // Maintenance (a restore): nothing was recorded; 503 makes Stripe deliver the event again later.
+        logger.warn({ reqId: req.id, eventId: verified.event.id }, 'Stripe webhook refused: maintenance');
+        outcomes?.inc({ outcome: 'maintenance' });
+        res.status(503).set('retry-after', '60').json({ received: false, error: error.message });
+        return;
+      }
       outcomes?.inc({ outcome: result.status });
       res.status(HTTP_STATUS[result.status]).json({
         received: result.status !== 'failed',

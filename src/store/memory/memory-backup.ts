@@ -23,6 +23,7 @@ export function memorySnapshotReader(frozen: ReadonlyMap<string, FrozenTable>): 
   return {
     engine: 'memory',
     database: 'memory',
+    windowSeconds: null,
     collections: async () => [...frozen.keys()],
     indexes: async (name) => get(name).indexes.map((spec) => cloneValue(spec)),
     count: async (name) => get(name).docs.length,
@@ -35,15 +36,39 @@ async function* batches(docs: readonly Doc[], batchSize: number): AsyncGenerator
     yield docs.slice(start, start + batchSize).map((d) => cloneValue(d));
 }
 
+/** The unique index of `table` that already holds `doc`'s key, if any (the document would be refused). */
+export function uniqueClash(table: Table, doc: Doc): { index: string; key: Record<string, unknown> } | null {
+  if (table.docs.has(doc._id)) return { index: '_id_', key: { _id: doc._id } };
+  for (const { spec } of table.indexes.values()) {
+    if (!spec.unique) continue;
+    const key = indexKey(doc, spec);
+    if (key !== null && table.idsWithKey(spec.name, key).size > 0)
+      return { index: spec.name, key: Object.fromEntries(Object.keys(spec.keys).map((f) => [f, getPath(doc, f)])) };
+  }
+  return null;
+}
+
+export const asDoc = (collection: string, raw: RawDocument): Doc => {
+  const doc = cloneValue(raw) as Doc;
+  if (typeof doc._id !== 'string' || doc._id === '')
+    throw new Error(`restore: a ${collection} document has no string _id (the memory engine needs one)`);
+  return doc;
+};
+
 /**
- * Staging tables built beside the live ones; `commit` swaps them in with one synchronous step under
- * the engine's lock (no transaction is running then), so readers see all old or all new data.
+ * Staging tables built beside the live ones. `swap` replaces one live table in one synchronous
+ * step under the engine's lock (no transaction is running then), so a reader sees a collection
+ * wholly old or wholly new; the restore's maintenance mode keeps writers out between two swaps.
  */
 export class MemoryRestore implements RestoreStaging {
   private readonly staged = new Map<string, Table>();
-  private state: 'open' | 'done' = 'open';
+  private readonly swapped = new Set<string>();
+  private state: 'open' | 'aborted' = 'open';
 
-  constructor(private readonly swap: (tables: ReadonlyMap<string, Table>) => Promise<void>) {}
+  constructor(
+    readonly token: string,
+    private readonly replace: (collection: string, table: Table) => Promise<void>,
+  ) {}
 
   async prepare(collection: string, indexes: readonly IndexSpec[]): Promise<void> {
     this.assertOpen();
@@ -55,34 +80,35 @@ export class MemoryRestore implements RestoreStaging {
     const table = this.staged.get(collection);
     if (!table) throw new Error(`restore: prepare(${collection}) was not called`);
     for (const raw of docs) {
-      const doc = cloneValue(raw) as Doc;
-      if (typeof doc._id !== 'string' || doc._id === '')
-        throw new Error(`restore: a ${collection} document has no string _id (the memory engine needs one)`);
-      if (table.docs.has(doc._id)) throw new DuplicateKeyError(collection, '_id_', { _id: doc._id });
-      for (const { spec } of table.indexes.values()) {
-        if (!spec.unique) continue;
-        const key = indexKey(doc, spec);
-        if (key !== null && table.idsWithKey(spec.name, key).size > 0) {
-          const fields = Object.keys(spec.keys).map((f) => [f, getPath(doc, f)]);
-          throw new DuplicateKeyError(collection, spec.name, Object.fromEntries(fields));
-        }
-      }
+      const doc = asDoc(collection, raw);
+      const clash = uniqueClash(table, doc);
+      if (clash) throw new DuplicateKeyError(collection, clash.index, clash.key);
       table.put(doc);
     }
   }
 
-  async commit(): Promise<void> {
+  /** Unique indexes were enforced document by document in `insert`. */
+  async seal(): Promise<void> {
     this.assertOpen();
-    this.state = 'done';
-    await this.swap(this.staged);
+  }
+
+  async swap(collection: string): Promise<'swapped' | 'already-swapped'> {
+    this.assertOpen();
+    if (this.swapped.has(collection)) return 'already-swapped';
+    const table = this.staged.get(collection);
+    if (!table) throw new Error(`restore: ${collection} was not staged`);
+    await this.replace(collection, table);
+    this.swapped.add(collection);
+    this.staged.delete(collection);
+    return 'swapped';
   }
 
   async abort(): Promise<void> {
-    this.state = 'done';
+    this.state = 'aborted';
     this.staged.clear();
   }
 
   private assertOpen(): void {
-    if (this.state !== 'open') throw new Error('restore already committed or aborted');
+    if (this.state !== 'open') throw new Error('restore already aborted');
   }
 }

@@ -1,33 +1,28 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomBytes } from 'node:crypto';
 import { ObjectId } from 'bson';
 import { DuplicateKeyError } from '../../domain/errors.js';
-import type { BackupSource, RestoreStaging, SnapshotReader } from '../../domain/ports/backup-source.port.js';
+import type {
+  BackupSource,
+  DrainReport,
+  RawDocument,
+  RestoreStaging,
+  SnapshotReader,
+} from '../../domain/ports/backup-source.port.js';
 import type { CollectionName, Collections } from '../../domain/ports/documents.js';
 import { COLLECTION_NAMES, INDEXES } from '../../domain/ports/indexes.js';
-import type {
-  BaseDoc,
-  CollectionPort,
-  DailySum,
-  Filter,
-  FindOptions,
-  IndexSpec,
-  Sort,
-  Store,
-  StoreTx,
-  Update,
-} from '../../domain/ports/store.port.js';
+import type { CollectionPort, Filter, IndexSpec, Store, StoreTx } from '../../domain/ports/store.port.js';
 import { FaultInjector, type WriteOp } from '../faults.js';
 import {
-  applyUpdate,
-  cloneValue,
-  equalityFields,
-  getPath,
-  matches,
-  sortDocs,
+  NESTED_TRANSACTION,
+  StoreUsageError,
+  TransactionAbortedError,
+  WRITE_OUTSIDE_TX,
   validateFilter,
-  validateUpdate,
-} from '../query.js';
-import { MemoryRestore, memorySnapshotReader, type FrozenTable } from './memory-backup.js';
+} from '../port-rules.js';
+import { getPath, matches } from '../query.js';
+import { MemoryCollection } from './memory.collection.js';
+import { MemoryRestore, asDoc, memorySnapshotReader, uniqueClash, type FrozenTable } from './memory-backup.js';
 import { Mutex } from './mutex.js';
 import { Table, indexKey } from './table.js';
 
@@ -46,6 +41,7 @@ export class MemoryStore implements Store, BackupSource {
   private readonly tables = new Map<string, Table>();
   private readonly mutex = new Mutex();
   private readonly active = new AsyncLocalStorage<MemoryTx>();
+  private readonly restores = new Map<string, MemoryRestore>();
   private closed = false;
 
   table(name: string): Table {
@@ -72,12 +68,15 @@ export class MemoryStore implements Store, BackupSource {
 
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     this.assertOpen();
-    if (this.active.getStore()) throw new Error('nested transaction: pass the open tx down instead');
+    if (this.active.getStore()) throw new StoreUsageError(NESTED_TRANSACTION);
     return this.mutex.run(async () => {
       const tx = new MemoryTx(this);
       try {
         const result = await this.active.run(tx, () => fn(tx));
+        const lostAck = this.faults.takeCommitFault();
+        if (lostAck && !lostAck.applied) throw lostAck.error();
         tx.commit();
+        if (lostAck) throw lostAck.error();
         return result;
       } finally {
         tx.finish();
@@ -87,7 +86,7 @@ export class MemoryStore implements Store, BackupSource {
 
   /** Used by single writes outside a transaction: they take the same lock. */
   async autoCommit<T>(fn: (tx: MemoryTx) => Promise<T>): Promise<T> {
-    if (this.active.getStore()) throw new Error('store.collection() write inside a transaction: use tx.collection()');
+    if (this.active.getStore()) throw new StoreUsageError(WRITE_OUTSIDE_TX);
     return this.transaction((tx) => fn(tx as MemoryTx));
   }
 
@@ -107,11 +106,42 @@ export class MemoryStore implements Store, BackupSource {
 
   async beginRestore(): Promise<RestoreStaging> {
     this.assertOpen();
-    return new MemoryRestore((staged) =>
+    const restore = new MemoryRestore(randomBytes(6).toString('hex'), (name, table) =>
       this.mutex.run(async () => {
-        for (const [name, table] of staged) this.tables.set(name, table);
+        this.tables.set(name, table);
       }),
     );
+    this.restores.set(restore.token, restore);
+    return restore;
+  }
+
+  /** Staging lives in this process: a restore interrupted by a crash left nothing to resume. */
+  async resumeRestore(token: string): Promise<RestoreStaging> {
+    const restore = this.restores.get(token);
+    if (!restore) throw new Error(`no restore staging with token ${token} in this process`);
+    return restore;
+  }
+
+  async mergeDocuments(collection: string, docs: readonly RawDocument[]): Promise<number> {
+    this.assertOpen();
+    return this.mutex.run(async () => {
+      const table = this.table(collection);
+      let added = 0;
+      for (const raw of docs) {
+        const doc = asDoc(collection, raw);
+        if (uniqueClash(table, doc)) continue;
+        table.put(doc);
+        added += 1;
+      }
+      return added;
+    });
+  }
+
+  /** Transactions run one at a time in FIFO order: once the lock is ours, every earlier one has ended. */
+  async drainTransactions(_since: Date): Promise<DrainReport> {
+    const started = Date.now();
+    await this.mutex.run(async () => undefined);
+    return { waitedMs: Date.now() - started, method: 'serialized' };
   }
 
   async ping(): Promise<void> {
@@ -131,6 +161,7 @@ export class MemoryTx implements StoreTx {
   private readonly writes = new Map<string, Map<string, Doc | null>>();
   private readonly uniq = new Map<string, Map<string, string>>();
   private state: 'open' | 'aborted' | 'done' = 'open';
+  private abortCause: unknown;
 
   constructor(private readonly store: MemoryStore) {}
 
@@ -139,8 +170,8 @@ export class MemoryTx implements StoreTx {
   }
 
   assertUsable(): void {
-    if (this.state === 'aborted') throw new Error('transaction aborted by an earlier write error');
-    if (this.state === 'done') throw new Error('transaction already finished');
+    if (this.state === 'aborted') throw new TransactionAbortedError(this.abortCause);
+    if (this.state === 'done') throw new StoreUsageError('transaction already finished');
   }
 
   /** Current version of every candidate document, as this transaction sees it. */
@@ -190,9 +221,12 @@ export class MemoryTx implements StoreTx {
     overlay.set(id, doc);
   }
 
-  /** A write error aborts the whole transaction, as on MongoDB. */
-  abortWith(error: Error): Error {
-    this.state = 'aborted';
+  /** A failed operation aborts the whole transaction, as on MongoDB. */
+  abortWith<E>(error: E): E {
+    if (this.state === 'open') {
+      this.state = 'aborted';
+      this.abortCause = error;
+    }
     return error;
   }
 
@@ -216,131 +250,5 @@ export class MemoryTx implements StoreTx {
 
   finish(): void {
     this.state = 'done';
-  }
-}
-
-class MemoryCollection<T extends BaseDoc> implements CollectionPort<T> {
-  constructor(
-    private readonly store: MemoryStore,
-    private readonly name: string,
-    private readonly tx: MemoryTx | null,
-  ) {}
-
-  /** Reads: inside a transaction through its overlay, outside it straight from committed data. */
-  private read(filter: Filter): Doc[] {
-    validateFilter(filter);
-    if (this.tx) {
-      this.tx.assertUsable();
-      return [...this.tx.view(this.name, filter)];
-    }
-    const table = this.store.table(this.name);
-    const out: Doc[] = [];
-    for (const id of table.candidates(filter)) {
-      const doc = table.docs.get(id);
-      if (doc && matches(doc, filter)) out.push(doc);
-    }
-    return out;
-  }
-
-  private writeTx<R>(fn: (tx: MemoryTx) => R): Promise<R> {
-    if (this.tx) return Promise.resolve().then(() => fn(this.tx as MemoryTx));
-    return this.store.autoCommit(async (tx) => fn(tx));
-  }
-
-  async insertOne(doc: T): Promise<void> {
-    await this.insertMany([doc]);
-  }
-
-  async insertMany(docs: readonly T[]): Promise<void> {
-    await this.writeTx((tx) => {
-      for (const d of docs) {
-        const doc = cloneValue(d) as unknown as Doc;
-        if (typeof doc._id !== 'string' || doc._id === '') throw new Error('insert needs a string _id');
-        if (tx.current(this.name, doc._id))
-          throw tx.abortWith(new DuplicateKeyError(this.name, '_id_', { _id: doc._id }));
-        tx.write(this.name, doc._id, doc, 'insert');
-      }
-    });
-  }
-
-  async findOne(filter: Filter, options: { sort?: Sort } = {}): Promise<T | null> {
-    const [first] = await this.find(filter, { ...options, limit: 1 });
-    return first ?? null;
-  }
-
-  async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
-    let docs = this.read(filter);
-    docs = sortDocs(docs, options.sort);
-    const start = options.skip ?? 0;
-    const end = options.limit ? start + options.limit : undefined;
-    return docs.slice(start, end).map((d) => cloneValue(d) as unknown as T);
-  }
-
-  async count(filter: Filter = {}): Promise<number> {
-    return this.read(filter).length;
-  }
-
-  async updateOne(filter: Filter, update: Update, options: { upsert?: boolean } = {}): Promise<T | null> {
-    validateUpdate(update);
-    return this.writeTx((tx) => {
-      const [target] = [...tx.view(this.name, filter)];
-      if (target) {
-        const next = applyUpdate(target, update, false) as Doc;
-        next._id = target._id;
-        tx.write(this.name, target._id, next, 'update');
-        return cloneValue(next) as unknown as T;
-      }
-      if (!options.upsert) return null;
-      const base = { ...equalityFields(filter) } as Doc;
-      const created = applyUpdate(base, update, true) as Doc;
-      if (typeof created._id !== 'string') created._id = this.store.newId();
-      // As on MongoDB: an upsert whose filter missed an existing _id must not replace that document.
-      if (tx.current(this.name, created._id))
-        throw tx.abortWith(new DuplicateKeyError(this.name, '_id_', { _id: created._id }));
-      tx.write(this.name, created._id, created, 'insert');
-      return cloneValue(created) as unknown as T;
-    });
-  }
-
-  async deleteOne(filter: Filter): Promise<boolean> {
-    return this.writeTx((tx) => {
-      const [target] = [...tx.view(this.name, filter)];
-      if (!target) return false;
-      tx.write(this.name, target._id, null, 'delete');
-      return true;
-    });
-  }
-
-  async deleteMany(filter: Filter): Promise<number> {
-    return this.writeTx((tx) => {
-      const targets = [...tx.view(this.name, filter)];
-      for (const t of targets) tx.write(this.name, t._id, null, 'delete');
-      return targets.length;
-    });
-  }
-
-  async sumBy(groupField: string, valueField: string, filter: Filter = {}): Promise<Map<string, number>> {
-    const out = new Map<string, number>();
-    for (const doc of this.read(filter)) {
-      const key = String(getPath(doc, groupField));
-      const v = getPath(doc, valueField);
-      out.set(key, (out.get(key) ?? 0) + (typeof v === 'number' ? v : 0));
-    }
-    return out;
-  }
-
-  async sumByDay(dateField: string, groupField: string, valueField: string, filter: Filter = {}): Promise<DailySum[]> {
-    const out = new Map<string, DailySum>();
-    for (const doc of this.read(filter)) {
-      const at = getPath(doc, dateField);
-      if (!(at instanceof Date)) continue; // MongoDB's $dateToString yields null for non-dates: not a day
-      const day = at.toISOString().slice(0, 10);
-      const group = String(getPath(doc, groupField));
-      const v = getPath(doc, valueField);
-      const row = out.get(`${day}\u0000${group}`) ?? { day, group, total: 0 };
-      row.total += typeof v === 'number' ? v : 0;
-      out.set(`${day}\u0000${group}`, row);
-    }
-    return [...out.values()].sort((a, b) => a.day.localeCompare(b.day) || a.group.localeCompare(b.group));
   }
 }

@@ -1,13 +1,17 @@
 import type { IndexSpec } from '../../domain/ports/store.port.js';
-import { getPath } from '../query.js';
+import { getPath, matches } from '../query.js';
 
 type Doc = Record<string, unknown> & { _id: string };
 
-/** Index key of a document as a string; null when a sparse index leaves the document out. */
+/**
+ * Index key of a document as a string; null when a sparse or partial index leaves the document out
+ * (then a unique index does not hold it to uniqueness, as on MongoDB).
+ */
 export function indexKey(doc: Doc, spec: IndexSpec): string | null {
   const fields = Object.keys(spec.keys);
   const values = fields.map((f) => getPath(doc, f));
   if (spec.sparse && values.every((v) => v === undefined)) return null;
+  if (spec.partialFilterExpression && !matches(doc, spec.partialFilterExpression)) return null;
   return values.map(keyPart).join('\u0000');
 }
 

@@ -1,6 +1,7 @@
 import mongoose, { type Connection } from 'mongoose';
 import type { CollectionName } from '../../domain/ports/documents.js';
 import { INDEXES } from '../../domain/ports/indexes.js';
+import { toIndexDescription } from './index-options.js';
 
 /** What start-up needs of a model; the operations themselves go through the native driver. */
 interface AnyModel {
@@ -19,8 +20,10 @@ export function registerModels(conn: Connection): Map<CollectionName, AnyModel> 
       { _id: { type: String, required: true } },
       { strict: false, collection: name, autoIndex: false, autoCreate: false, versionKey: false },
     );
-    for (const spec of specs)
-      schema.index(spec.keys, { name: spec.name, unique: spec.unique ?? false, sparse: spec.sparse ?? false });
+    for (const spec of specs) {
+      const { key, ...options } = toIndexDescription(spec);
+      schema.index(key as Record<string, 1 | -1>, options);
+    }
     models.set(name, conn.model(name, schema) as unknown as AnyModel);
   }
   return models;

@@ -1,30 +1,63 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { ObjectId } from 'bson';
-import mongoose, { type Connection } from 'mongoose';
-import type { ClientSession, Collection, Document } from 'mongodb';
-import { DuplicateKeyError } from '../../domain/errors.js';
-import type { BackupSource, RestoreStaging, SnapshotReader } from '../../domain/ports/backup-source.port.js';
-import type { CollectionName, Collections } from '../../domain/ports/documents.js';
+import mongoose, { type ConnectOptions, type Connection } from 'mongoose';
+import type { Collection, Document } from 'mongodb';
 import type {
-  BaseDoc,
-  CollectionPort,
-  DailySum,
-  Filter,
-  FindOptions,
-  Sort,
-  Store,
-  StoreTx,
-  Update,
-} from '../../domain/ports/store.port.js';
-import { FaultInjector, type WriteOp } from '../faults.js';
-import { MongoRestore, readMongoSnapshot } from './mongo-backup.js';
+  BackupSource,
+  DrainReport,
+  RawDocument,
+  RestoreStaging,
+  SnapshotReader,
+} from '../../domain/ports/backup-source.port.js';
+import type { CollectionName, Collections } from '../../domain/ports/documents.js';
+import type { CollectionPort, Store, StoreTx } from '../../domain/ports/store.port.js';
+import { FaultInjector } from '../faults.js';
+import { NESTED_TRANSACTION, StoreUsageError } from '../port-rules.js';
+import { drainMongoTransactions, readMongoSnapshot } from './mongo-backup.js';
+import { MongoRestore, mergeMongoDocuments } from './mongo-restore.js';
+import { MongoCollection } from './mongo.collection.js';
 import { ensureCollectionsAndIndexes, registerModels } from './mongo.models.js';
-import { runTransaction } from './transaction.js';
+import { TRANSACTION_RETRY_DEADLINE_MS, runTransaction, transactionOptions, type TxAttempt } from './transaction.js';
 
 export interface MongoStoreOptions {
   uri: string;
   dbName?: string;
-  serverSelectionTimeoutMS?: number;
+  /** Identifies this service in the server's logs, currentOp and Atlas metrics. */
+  appName?: string;
+  /** Bound of each stage: server selection, connecting, waiting for a pooled connection (10 s). */
+  timeoutMs?: number;
+  /** How long a majority write waits for its acknowledgement (`wtimeoutMS`, 10 s). */
+  writeTimeoutMs?: number;
+  /** Retry deadline of a transaction (120 s, as the drivers' `withTransaction`). */
   transactionTimeoutMs?: number;
+}
+
+const inUri = (uri: string, option: string): boolean => new RegExp(`[?&]${option}=`, 'i').test(uri);
+
+/**
+ * The client options. The driver (7.8) made `timeoutMS` a no-op — before that it could
+ * desynchronise the pool after a timeout and hand one caller another's reply — so a URI carrying
+ * it is refused and each stage gets its own bound instead; an option in the URI otherwise wins.
+ */
+export function mongoConnectOptions(options: MongoStoreOptions): ConnectOptions {
+  if (inUri(options.uri, 'timeoutMS'))
+    throw new Error(
+      'MONGODB_URI sets timeoutMS, which the MongoDB driver ignores since 7.8 (and which was unsafe before): ' +
+        'remove it; MONGODB_TIMEOUT_MS bounds server selection, connecting and pool waits instead',
+    );
+  const stage = options.timeoutMs ?? 10_000;
+  const unlessInUri = (option: string, value: number | string): Record<string, number | string> =>
+    inUri(options.uri, option) ? {} : { [option]: value };
+  return {
+    dbName: options.dbName,
+    // Documents never carry undefined (the port refuses it in filters and updates).
+    ignoreUndefined: true,
+    ...unlessInUri('appName', options.appName ?? 'noi-credits'),
+    ...unlessInUri('serverSelectionTimeoutMS', stage),
+    ...unlessInUri('connectTimeoutMS', stage),
+    ...unlessInUri('waitQueueTimeoutMS', stage),
+    writeConcern: { w: 'majority', wtimeoutMS: options.writeTimeoutMs ?? 10_000 },
+  };
 }
 
 export class TransactionsUnsupportedError extends Error {
@@ -53,23 +86,16 @@ export const redactUri = (uri: string): string => uri.replace(/\/\/[^@/]*@/, '//
 export class MongoStore implements Store, BackupSource {
   readonly kind = 'mongo' as const;
   readonly faults = new FaultInjector();
+  private readonly active = new AsyncLocalStorage<TxAttempt>();
 
   private constructor(
     readonly conn: Connection,
     readonly description: string,
-    private readonly transactionTimeoutMs: number,
+    private readonly options: MongoStoreOptions,
   ) {}
 
   static async connect(options: MongoStoreOptions): Promise<MongoStore> {
-    const conn = mongoose.createConnection(options.uri, {
-      dbName: options.dbName,
-      ignoreUndefined: true,
-      // A timeout in the URI wins; otherwise fail start-up after 10 s rather than the driver's 30 s.
-      ...(/serverSelectionTimeoutMS=/i.test(options.uri)
-        ? {}
-        : { serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 10_000 }),
-      writeConcern: { w: 'majority' },
-    });
+    const conn = mongoose.createConnection(options.uri, mongoConnectOptions(options));
     try {
       await conn.asPromise();
       assertTransactionsSupported(await conn.db!.admin().command({ hello: 1 }), redactUri(options.uri));
@@ -79,7 +105,7 @@ export class MongoStore implements Store, BackupSource {
       throw error;
     }
     const where = `${redactUri(options.uri)} (database ${conn.db!.databaseName})`;
-    return new MongoStore(conn, `MongoDB ${where}`, options.transactionTimeoutMs ?? 60_000);
+    return new MongoStore(conn, `MongoDB ${where}`, options);
   }
 
   native(name: string): Collection<Document> {
@@ -90,13 +116,36 @@ export class MongoStore implements Store, BackupSource {
     return new MongoCollection<Collections[N]>(this, name, undefined);
   }
 
+  /** The transaction the calling code runs in, if any (writes outside it are refused). */
+  activeTransaction(): TxAttempt | undefined {
+    return this.active.getStore();
+  }
+
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    if (this.active.getStore()) throw new StoreUsageError(NESTED_TRANSACTION);
+    const lostAck = this.faults.takeCommitFault();
     const session = this.conn.getClient().startSession();
     try {
-      const tx: StoreTx = {
-        collection: <N extends CollectionName>(name: N) => new MongoCollection<Collections[N]>(this, name, session),
-      };
-      return await runTransaction(session, () => fn(tx), { timeoutMs: this.transactionTimeoutMs });
+      const result = await runTransaction(
+        session,
+        (attempt) => {
+          const tx: StoreTx = {
+            collection: <N extends CollectionName>(name: N) =>
+              new MongoCollection<Collections[N]>(this, name, { session, attempt }),
+          };
+          return this.active.run(attempt, async () => {
+            const r = await fn(tx);
+            if (lostAck && !lostAck.applied) throw lostAck.error(); // aborts: nothing applied
+            return r;
+          });
+        },
+        {
+          timeoutMs: this.options.transactionTimeoutMs ?? TRANSACTION_RETRY_DEADLINE_MS,
+          options: transactionOptions(this.options.writeTimeoutMs ?? 10_000),
+        },
+      );
+      if (lostAck) throw lostAck.error();
+      return result;
     } finally {
       await session.endSession();
     }
@@ -111,8 +160,19 @@ export class MongoStore implements Store, BackupSource {
   }
 
   async beginRestore(): Promise<RestoreStaging> {
-    await MongoRestore.dropStale(this.conn.db!);
-    return new MongoRestore(this.conn.db!);
+    return MongoRestore.begin(this.conn.db!);
+  }
+
+  async resumeRestore(token: string): Promise<RestoreStaging> {
+    return MongoRestore.resume(this.conn.db!, token);
+  }
+
+  mergeDocuments(collection: string, docs: readonly RawDocument[]): Promise<number> {
+    return mergeMongoDocuments(this.conn.db!, collection, docs);
+  }
+
+  drainTransactions(since: Date, signal?: AbortSignal): Promise<DrainReport> {
+    return drainMongoTransactions(this.conn.getClient(), this.conn.db!, since, signal);
   }
 
   async ping(): Promise<void> {
@@ -121,115 +181,5 @@ export class MongoStore implements Store, BackupSource {
 
   async close(): Promise<void> {
     await this.conn.close();
-  }
-}
-
-/** Maps MongoDB's duplicate-key error (11000) to the one domain error both adapters raise. */
-function mapError(collection: string, error: unknown): unknown {
-  const e = error as { code?: number; errmsg?: string; message?: string; keyValue?: Record<string, unknown> };
-  if (e?.code !== 11000) return error;
-  const index = /index: (\S+) dup key/.exec(e.errmsg ?? e.message ?? '')?.[1] ?? 'unknown';
-  return new DuplicateKeyError(collection, index, e.keyValue ?? {});
-}
-
-class MongoCollection<T extends BaseDoc> implements CollectionPort<T> {
-  constructor(
-    private readonly store: MongoStore,
-    private readonly name: string,
-    private readonly session: ClientSession | undefined,
-  ) {}
-
-  private get col(): Collection<Document> {
-    return this.store.native(this.name);
-  }
-
-  private async write<R>(op: WriteOp, fn: () => Promise<R>): Promise<R> {
-    this.store.faults.beforeWrite(this.name, op);
-    try {
-      return await fn();
-    } catch (error) {
-      throw mapError(this.name, error);
-    }
-  }
-
-  async insertOne(doc: T): Promise<void> {
-    await this.write('insert', () => this.col.insertOne(doc as Document, { session: this.session }));
-  }
-
-  async insertMany(docs: readonly T[]): Promise<void> {
-    if (docs.length === 0) return;
-    await this.write('insert', () =>
-      this.col.insertMany(
-        docs.map((d) => ({ ...d }) as Document),
-        { session: this.session, ordered: true },
-      ),
-    );
-  }
-
-  async findOne(filter: Filter, options: { sort?: Sort } = {}): Promise<T | null> {
-    return (await this.col.findOne(filter, { session: this.session, sort: options.sort })) as T | null;
-  }
-
-  async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
-    let cursor = this.col.find(filter, { session: this.session });
-    if (options.sort) cursor = cursor.sort(options.sort);
-    if (options.skip) cursor = cursor.skip(options.skip);
-    if (options.limit) cursor = cursor.limit(options.limit);
-    return (await cursor.toArray()) as unknown as T[];
-  }
-
-  async count(filter: Filter = {}): Promise<number> {
-    return this.col.countDocuments(filter, { session: this.session });
-  }
-
-  async updateOne(filter: Filter, update: Update, options: { upsert?: boolean } = {}): Promise<T | null> {
-    const withId: Update =
-      options.upsert && typeof filter._id !== 'string'
-        ? { ...update, $setOnInsert: { ...update.$setOnInsert, _id: this.store.newId() } }
-        : update;
-    return this.write(options.upsert ? 'insert' : 'update', async () => {
-      const doc = await this.col.findOneAndUpdate(filter, withId as Document, {
-        session: this.session,
-        upsert: options.upsert ?? false,
-        returnDocument: 'after',
-      });
-      return doc as T | null;
-    });
-  }
-
-  async deleteOne(filter: Filter): Promise<boolean> {
-    const r = await this.write('delete', () => this.col.deleteOne(filter, { session: this.session }));
-    return r.deletedCount === 1;
-  }
-
-  async deleteMany(filter: Filter): Promise<number> {
-    const r = await this.write('delete', () => this.col.deleteMany(filter, { session: this.session }));
-    return r.deletedCount;
-  }
-
-  async sumBy(groupField: string, valueField: string, filter: Filter = {}): Promise<Map<string, number>> {
-    const rows = await this.col
-      .aggregate<{ _id: unknown; total: number }>(
-        [{ $match: filter }, { $group: { _id: `$${groupField}`, total: { $sum: `$${valueField}` } } }],
-        { session: this.session },
-      )
-      .toArray();
-    return new Map(rows.map((r) => [String(r._id), r.total]));
-  }
-
-  async sumByDay(dateField: string, groupField: string, valueField: string, filter: Filter = {}): Promise<DailySum[]> {
-    const day = { $dateToString: { format: '%Y-%m-%d', date: `$${dateField}`, timezone: 'UTC' } };
-    const rows = await this.col
-      .aggregate<{ _id: { day: string | null; group: unknown }; total: number }>(
-        [
-          { $match: { $and: [filter, { [dateField]: { $type: 'date' } }] } },
-          { $group: { _id: { day, group: `$${groupField}` }, total: { $sum: `$${valueField}` } } },
-        ],
-        { session: this.session },
-      )
-      .toArray();
-    return rows
-      .map((r) => ({ day: String(r._id.day), group: String(r._id.group), total: r.total }))
-      .sort((a, b) => a.day.localeCompare(b.day) || a.group.localeCompare(b.group));
   }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, readdir } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { EJSON } from 'bson';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -86,7 +86,8 @@ describe(BackupService.name, () => {
       await mkdir(s.path('2024-05-01T05-00-00-000Z'));
       const listed = await s.backups.list();
       expect(listed.map((b) => b.name)).toEqual([second.name, first.name]);
-      expect(listed[0]).toMatchObject({ documents: 5 + 30 + 2, lastVerification: null });
+      // A backup on demand is verified as it is written, like the scheduled one.
+      expect(listed[0]).toMatchObject({ documents: 5 + 30 + 2, lastVerification: { ok: true } });
     });
   });
 
@@ -185,36 +186,40 @@ describe(BackupService.name, () => {
   describe('prune', () => {
     const hour = 60 * 60 * 1000;
 
-    it('keeps exactly the newest BACKUP_RETENTION backups', async () => {
+    it('applies BACKUP_RETENTION to every backup taken on demand', async () => {
       const s = await setup({ retention: 3 });
       const names: string[] = [];
       for (let i = 0; i < 5; i += 1) {
         names.push((await s.backups.create()).name);
         s.clock.advance(hour);
       }
-      for (const name of names) await s.backups.verify({ name });
-      const result = await s.backups.prune();
-      expect(result).toMatchObject({
-        kept: names.slice(2).reverse(),
-        deleted: names.slice(0, 2).reverse(),
-        spared: [],
-      });
       expect((await s.backups.list()).map((b) => b.name)).toEqual(names.slice(2).reverse());
       expect(await readdir(s.dir.path)).toHaveLength(3);
+      expect(await s.backups.prune()).toMatchObject({ kept: names.slice(2).reverse(), deleted: [], spared: [] });
     });
 
     it('never deletes the only verified backup', async () => {
-      const s = await setup({ retention: 2 });
+      const s = await setup({ retention: 10 });
       const verified = await s.backups.create();
-      await s.backups.verify({ name: verified.name });
       const later: string[] = [];
       for (let i = 0; i < 3; i += 1) {
         s.clock.advance(hour);
-        later.push((await s.backups.create()).name);
+        const name = (await s.backups.create()).name;
+        later.push(name);
+        // Damaged after it was written: its next verify fails.
+        await writeFile(s.path(name, 'accounts.json'), 'not extended json\n');
+        expect((await s.backups.verify({ name })).ok).toBe(false);
       }
-      const result = await s.backups.prune();
+      const strict = new BackupService({
+        store: s.store,
+        repository: s.repository,
+        clock: s.clock,
+        toolVersion: 'test',
+        retention: 2,
+      });
+      const result = await strict.prune();
       expect(result).toMatchObject({ kept: [later[2], later[1]], spared: [verified.name], deleted: [later[0]] });
-      expect((await s.backups.list()).map((b) => b.name)).toEqual([later[2], later[1], verified.name]);
+      expect((await strict.list()).map((b) => b.name)).toEqual([later[2], later[1], verified.name]);
     });
 
     it('removes unfinished backups older than a day and leaves a recent one alone', async () => {

@@ -69,7 +69,8 @@ describe(BackupResolver.name, () => {
       expect(created.documents).toBeGreaterThan(0);
 
       const listed = await srv.gqlData<{ backups: Array<{ name: string }> }>(`{ backups { ${BACKUP} } }`, {}, admin);
-      expect(listed.backups[0]).toMatchObject({ name: created.name, lastVerification: null });
+      // createBackup is the backup job run now: written, verified, then retention applied.
+      expect(listed.backups[0]).toMatchObject({ name: created.name, lastVerification: { ok: true } });
 
       const verified = await srv.gqlData<{ verifyBackup: { ok: boolean; problems: unknown[] } }>(
         'mutation($name: String!) { verifyBackup(name: $name) { name ok checkedAt problems { file line problem } collections { name count } } }',

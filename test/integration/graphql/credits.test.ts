@@ -71,7 +71,7 @@ describe('GraphQL credit mutations', () => {
       expect(ok.adjustCredits.balanceAfter).toBe(0);
       const audit = await srv.store
         .collection('auditLog')
-        .find({ 'target.id': customer.accountId }, { sort: { createdAt: 1 } });
+        .find({ 'target.id': customer.accountId }, { sort: { createdAt: 1, _id: 1 } });
       expect(audit.map((a) => [a.actor.type, a.balanceBefore, a.balanceAfter])).toEqual([
         ['admin', 0, 5],
         ['admin', 5, 0],

@@ -63,7 +63,7 @@ export async function harness(
   const accountId = await newAccount(options.credits ?? 5);
   const money = async (id = accountId) => {
     const account = await accounts.getById(id);
-    const entries = await store.collection('ledgerEntries').find({ accountId: id }, { sort: { createdAt: 1 } });
+    const entries = await store.collection('ledgerEntries').find({ accountId: id }, { sort: { createdAt: 1, _id: 1 } });
     return { balance: account.balance, reserved: account.reserved, kinds: entries.map((e) => e.kind) };
   };
   return { store, ledger, accounts, analyses, fake, accountId, actor, money, newAccount };

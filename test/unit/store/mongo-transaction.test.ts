@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { runTransaction, type TxSession } from '../../../src/store/mongo/transaction.js';
+import { TransactionOutcomeUnknownError } from '../../../src/domain/errors.js';
+import { TransactionAbortedError } from '../../../src/store/port-rules.js';
+import { runTransaction, TRANSACTION_RETRY_DEADLINE_MS, type TxSession } from '../../../src/store/mongo/transaction.js';
 
 /** A stand-in for the driver's ClientSession that records calls and fails on cue. */
 class ScriptedSession implements TxSession {
@@ -97,5 +99,65 @@ describe(runTransaction.name, () => {
       ),
     ).rejects.toThrow('TransientTransactionError');
     expect(session.calls.filter((c) => c === 'start')).toHaveLength(3);
+  });
+
+  it('refuses to commit a callback that swallowed a failed operation', async () => {
+    const session = new ScriptedSession();
+    const original = new Error('E11000 duplicate key');
+    const error = await runTransaction(session, async (attempt) => {
+      attempt.fail(original); // what the adapter records when an operation fails
+      return 'looks fine';
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransactionAbortedError);
+    expect((error as Error).cause).toBe(original);
+    expect(session.calls).toEqual(['start', 'abort']);
+  });
+
+  it('retries the whole callback when its first failed operation was transient, whatever it threw', async () => {
+    const session = new ScriptedSession();
+    let runs = 0;
+    const result = await runTransaction(
+      session,
+      async (attempt) => {
+        runs += 1;
+        if (runs === 1) {
+          attempt.fail(labelled('TransientTransactionError'));
+          throw new Error('the callback turned it into its own error');
+        }
+        return 'ok';
+      },
+      { backoff: async () => undefined },
+    );
+    expect(result).toBe('ok');
+    expect(runs).toBe(2);
+  });
+
+  it('turns a commit still unacknowledged at the deadline into TransactionOutcomeUnknownError', async () => {
+    let clock = 0;
+    const session = new ScriptedSession(Array.from({ length: 10 }, () => labelled('UnknownTransactionCommitResult')));
+    const error = await runTransaction(session, async () => 'x', { timeoutMs: 120, now: () => (clock += 50) }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(TransactionOutcomeUnknownError);
+    expect((error as Error).message).toMatch(/outcome unknown, safe to retry/);
+  });
+
+  it("retries for 120 s by default, as the drivers' withTransaction", async () => {
+    expect(TRANSACTION_RETRY_DEADLINE_MS).toBe(120_000);
+    let now = 0;
+    const session = new ScriptedSession();
+    let runs = 0;
+    await expect(
+      runTransaction(
+        session,
+        async () => {
+          runs += 1;
+          now += 30_000;
+          throw labelled('TransientTransactionError');
+        },
+        { now: () => now, backoff: async () => undefined },
+      ),
+    ).rejects.toThrow('TransientTransactionError');
+    expect(runs).toBe(4);
   });
 });
