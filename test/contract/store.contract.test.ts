@@ -333,6 +333,23 @@ for (const adapter of storeAdapters('store contract suite')) {
         expect(await store.collection('accounts').count({ _id: other._id })).toBe(0);
       });
 
+      it('holds a unique value to a document it updated in the same transaction', async () => {
+        const a = account(store, { email: 'kept@example.com', balance: 1 });
+        await store.collection('accounts').insertOne(a);
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.collection('accounts').updateOne({ _id: a._id }, { $inc: { balance: 1 } });
+            await tx.collection('accounts').insertOne(account(store, { email: 'kept@example.com' }));
+          }),
+        ).rejects.toBeInstanceOf(DuplicateKeyError);
+        expect((await store.collection('accounts').findOne({ _id: a._id }))?.balance).toBe(1);
+        await store.transaction(async (tx) => {
+          await tx.collection('accounts').updateOne({ _id: a._id }, { $set: { email: 'moved@example.com' } });
+          await tx.collection('accounts').insertOne(account(store, { email: 'kept@example.com' }));
+        });
+        expect(await store.collection('accounts').count({ email: 'kept@example.com' })).toBe(1);
+      });
+
       it('rolls back when an injected fault fails the Nth write', async () => {
         const a = account(store, { balance: 5 });
         await store.collection('accounts').insertOne(a);

@@ -199,18 +199,22 @@ export class MemoryTx implements StoreTx {
     const prev = this.current(name, id);
     for (const { spec } of table.indexes.values()) {
       if (!spec.unique) continue;
-      const mine = this.uniqMap(name, spec.name);
       const oldKey = prev ? indexKey(prev, spec) : null;
+      const key = doc ? indexKey(doc, spec) : null;
+      // Transactions run one at a time, so the key this document already holds is still its own:
+      // a write that keeps it (a balance move) cannot clash on it.
+      if (key !== null && key === oldKey) continue;
+      const mine = this.uniqMap(name, spec.name);
       if (oldKey !== null && mine.get(oldKey) === id) mine.delete(oldKey);
-      if (!doc) continue;
-      const key = indexKey(doc, spec);
-      if (key === null) continue;
-      const clash = [mine.get(key), ...table.idsWithKey(spec.name, key)].find((other) => {
+      if (!doc || key === null) continue;
+      const holds = (other: string | undefined): boolean => {
         if (other === undefined || other === id) return false;
         const theirs = this.current(name, other);
         return theirs !== undefined && indexKey(theirs, spec) === key;
-      });
-      if (clash !== undefined) {
+      };
+      let clash = holds(mine.get(key));
+      for (const other of table.idsWithKey(spec.name, key)) clash ||= holds(other);
+      if (clash) {
         const fields = Object.keys(spec.keys).map((f) => [f, getPath(doc, f)]);
         throw this.abortWith(new DuplicateKeyError(name, spec.name, Object.fromEntries(fields)));
       }
