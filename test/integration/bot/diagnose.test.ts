@@ -230,6 +230,18 @@ describe(PaymentSupportService.name, () => {
       expect(text(after)).not.toContain(event.id);
     });
 
+    it('shows the 15 most recent open failures and says when there are more', async () => {
+      for (let i = 0; i < 16; i += 1) {
+        h.store.faults.failWrite({ collection: 'processedEvents' });
+        const event = { id: `evt_test_many_${i}`, type: 'customer.updated', kind: 'unhandled' as const };
+        expect((await h.services.stripeEvents.handle({ ...event, createdAt: new Date() })).status).toBe('failed');
+      }
+      const answer = await h.viaGateway(slashCommand(supportMember(), 'webhooks', 'failures'));
+      expect(title(answer)).toBe('The 15 most recent open webhook failures (there are more)');
+      expect(text(answer)).toContain('`evt_test_many_15` customer.updated');
+      expect(text(answer)).not.toContain('`evt_test_many_0`');
+    });
+
     it('answers a malformed event id with a friendly error', async () => {
       const answer = await h.viaGateway(slashCommand(supportMember(), 'webhooks', 'replay', { event_id: 'nope' }));
       expect(title(answer)).toBe('Please check the input');
