@@ -160,6 +160,9 @@ const schema = z.object({
   RECONCILE_CRON: z.string().min(9).default('15 * * * *'),
   RELEASE_ABANDONED_CRON: z.string().min(9).default('*/10 * * * *'),
   JOBS_TIMEZONE: z.string().min(1).default('UTC'),
+  JOB_RUNS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  // Below the 30 s a platform (Render, Kubernetes, compose.yaml's stop_grace_period) waits before SIGKILL.
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(300_000).default(20_000),
 
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),

@@ -85,6 +85,7 @@ export function buildServices(deps: ServiceDeps): Services {
     logger,
     alerts,
     maintenance,
+    runRetentionDays: config.JOB_RUNS_RETENTION_DAYS,
     holder: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
   });
   const backups = new BackupService({
