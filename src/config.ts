@@ -191,6 +191,11 @@ export interface LoadOptions {
    * variable must not silently become a demo with an in-memory database.
    */
   defaultEnv?: NodeEnv;
+  /**
+   * For a command that reads backup files only (`backup verify`): production's requirements of a
+   * database and of an auth key do not apply, so it works on a machine that cannot reach either.
+   */
+  offline?: boolean;
 }
 
 /** `--default-env=development` (what the npm scripts pass), taken out of the arguments. */
@@ -237,7 +242,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const nodeEnv = e.NODE_ENV ?? options.defaultEnv ?? 'production';
   const unsetHint = e.NODE_ENV ? '' : ' (NODE_ENV is unset, which means production; npm start sets development)';
   const problems: string[] = [];
-  if (nodeEnv === 'production') {
+  if (nodeEnv === 'production' && !options.offline) {
     if (!e.MONGODB_URI) problems.push(`MONGODB_URI: required when NODE_ENV=production${unsetHint}`);
     if (!e.AUTH_JWT_SECRET && !e.AUTH_JWKS_URL)
       problems.push(`AUTH_JWT_SECRET: set it or AUTH_JWKS_URL when NODE_ENV=production${unsetHint}`);

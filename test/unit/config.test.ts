@@ -103,6 +103,16 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).toContain(name);
   });
 
+  it('lets a files-only command (backup verify) load production without a database or an auth key', () => {
+    const c = loadConfig({ NODE_ENV: 'production', BACKUP_DIR: '/srv/backups' }, { offline: true });
+    expect(c).toMatchObject({ NODE_ENV: 'production', backupDir: '/srv/backups' });
+    expect(c.MONGODB_URI).toBeUndefined();
+    // Values are still checked.
+    expect(() => loadConfig({ NODE_ENV: 'production', BACKUP_RETENTION: '0' }, { offline: true })).toThrow(
+      /BACKUP_RETENTION/,
+    );
+  });
+
   it('requires MONGODB_URI and an auth key in production', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
     expect(problems.some((p) => p.startsWith('MONGODB_URI'))).toBe(true);
