@@ -3,9 +3,11 @@
  * in their own processes — a bare Apollo Server 5 (the baseline, same run) and the service as
  * production starts it (`node dist/main.js`, memory engine unless MONGODB_URI is set).
  *
- *   npx tsx bench/http.bench.ts [--seconds=8] [--profile]
+ *   npx tsx bench/http.bench.ts [--seconds=8] [--profile] [--legs=JWT,webhook]
  *
- * `--profile` writes the service's V8 CPU profile and prints its top frames (bench/lib/profile.ts).
+ * `--profile` writes the service's V8 CPU profile and prints its top frames over the whole run and
+ * for each leg (bench/lib/profile.ts). `--legs=` runs only the legs whose name contains one of the
+ * comma-separated words (the baseline always runs).
  * Checks, and fails on: the final balance after the spends, no webhook granted twice, fragment
  * bombs refused.
  */
@@ -16,24 +18,38 @@ import autocannon from 'autocannon';
 import { signDevToken } from '../src/graphql/auth/jwt.signer.js';
 import { bombQuery, spendLeg, webhookLeg, type Leg } from './lib/http-legs.js';
 import { startBareApollo, startService, type ServerProcess } from './lib/processes.js';
-import { topFrames } from './lib/profile.js';
+import { nowUs, readProfile, topFrames, type ProfileWindow } from './lib/profile.js';
 import { emit, type Row } from './lib/rows.js';
 
 const CONNECTIONS = 64;
 const SECONDS = Number(process.argv.find((a) => a.startsWith('--seconds='))?.split('=')[1] ?? 8);
+/** Unmeasured load before each leg, so that every leg (the baseline's too) is measured with warm JIT code. */
+const WARMUP_SECONDS = Number(process.argv.find((a) => a.startsWith('--warmup='))?.split('=')[1] ?? 1);
 const PROFILE = process.argv.includes('--profile');
+const LEGS = process.argv
+  .find((a) => a.startsWith('--legs='))
+  ?.slice('--legs='.length)
+  .split(',')
+  .filter(Boolean);
 const SECRET = 'bench-only-hs256-secret-0123456789abcdef';
 const WEBHOOK_SECRET = 'whsec_bench_secret';
 const BASELINE = 'bare Apollo { __typename }';
 
+/** Server CPU per request of each leg: unlike the rate, it barely moves with other load on the machine. */
+const cpuPerRequest: string[] = [];
+
 async function run(server: ServerProcess, leg: Leg): Promise<Omit<Row, 'baseline' | 'ratio'>> {
+  const load = (duration: number) =>
+    autocannon({ url: `${server.url}${leg.path}`, connections: CONNECTIONS, duration, ...leg.options });
+  if (WARMUP_SECONDS > 0) await load(WARMUP_SECONDS);
   server.resetPeak();
-  const r = await autocannon({
-    url: `${server.url}${leg.path}`,
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    ...leg.options,
-  });
+  const cpuBefore = server.cpuUs();
+  const r = await load(SECONDS);
+  const cpuAfter = server.cpuUs();
+  if (cpuBefore !== null && cpuAfter !== null && r.requests.total > 0) {
+    const us = Math.round((cpuAfter - cpuBefore) / r.requests.total);
+    cpuPerRequest.push(`${String(us).padStart(6)} µs  ${leg.name}`);
+  }
   await leg.check?.();
   if (leg.expectStatus === 200 && r.non2xx + r.errors > 0)
     throw new Error(`${leg.name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
@@ -43,6 +59,21 @@ async function run(server: ServerProcess, leg: Leg): Promise<Omit<Row, 'baseline
     p50Ms: r.latency.p50,
     p99Ms: r.latency.p99,
     peakRssMb: server.peakRssMb(),
+  };
+}
+
+/** The baseline row: the mean of its runs. */
+function meanOf(runs: Array<Omit<Row, 'baseline' | 'ratio'>>): Row {
+  const mean = (pick: (r: Omit<Row, 'baseline' | 'ratio'>) => number | null) =>
+    runs.reduce((sum, r) => sum + (pick(r) ?? 0), 0) / runs.length;
+  return {
+    operation: runs[0]?.operation ?? BASELINE,
+    rate: mean((r) => r.rate),
+    p50Ms: mean((r) => r.p50Ms),
+    p99Ms: mean((r) => r.p99Ms),
+    peakRssMb: Math.max(...runs.map((r) => r.peakRssMb ?? 0)),
+    baseline: null,
+    ratio: null,
   };
 }
 
@@ -74,6 +105,7 @@ async function main(): Promise<void> {
     PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
   );
   const rows: Row[] = [];
+  const windows: Array<{ leg: string } & ProfileWindow> = [];
   try {
     const sign = (subject: string, roles: Array<'user' | 'support' | 'service'>, email?: string) =>
       signDevToken({ secret: SECRET, subject, email, roles, ttl: '1h' });
@@ -85,13 +117,16 @@ async function main(): Promise<void> {
       userToken,
       webhookSecret: WEBHOOK_SECRET,
     };
-    const baseline = await run(bare, {
+    const baselineLeg: Leg = {
       name: BASELINE,
       path: '/',
       expectStatus: 200,
       options: post({ query: '{ __typename }' }),
-    });
-    rows.push({ ...baseline, baseline: null, ratio: null });
+    };
+    // The baseline runs before the first leg and again after each one: a leg's ratio divides by the
+    // mean of the two baseline runs around it, so load that comes and goes on the machine during the
+    // run weighs on both sides of the ratio alike.
+    const baselines = [await run(bare, baselineLeg)];
     const gqlLeg = (name: string, expectStatus: 200 | 400, options: Partial<autocannon.Options>): Leg => ({
       name,
       path: '/graphql',
@@ -112,21 +147,37 @@ async function main(): Promise<void> {
         options: { headers: { 'apollo-require-preflight': '1', authorization: `Bearer ${userToken}` } },
       },
     ];
+    const measured: Array<Omit<Row, 'baseline' | 'ratio'>> = [];
     for (const leg of legs) {
-      const row = await run(service, leg);
-      rows.push({ ...row, baseline: BASELINE, ratio: row.rate / baseline.rate });
+      if (LEGS && !LEGS.some((word) => leg.name.includes(word))) continue;
+      const startUs = nowUs();
+      measured.push(await run(service, leg));
+      windows.push({ leg: leg.name, startUs, endUs: nowUs() });
+      baselines.push(await run(bare, baselineLeg));
     }
+    rows.push(meanOf(baselines));
+    measured.forEach((row, i) => {
+      const around = ((baselines[i]?.rate ?? 0) + (baselines[i + 1]?.rate ?? 0)) / 2;
+      console.log(`${row.operation}: baseline around it ${Math.round(around)}/s`);
+      rows.push({ ...row, baseline: BASELINE, ratio: row.rate / around });
+    });
   } finally {
     await service.stop();
     await bare.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+  console.log(`\nserver CPU per request (user + system):\n${cpuPerRequest.map((l) => `  ${l}`).join('\n')}`);
   emit(rows);
   if (PROFILE) {
     const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
     if (file) {
-      console.log(`\nservice CPU profile: ${join(profileDir, file)}\ntop frames (self time):`);
-      for (const line of topFrames(join(profileDir, file), 25)) console.log(`  ${line}`);
+      const profile = readProfile(join(profileDir, file));
+      console.log(`\nservice CPU profile: ${join(profileDir, file)}\ntop frames (self time), whole run:`);
+      for (const line of topFrames(profile, 25)) console.log(`  ${line}`);
+      for (const w of windows) {
+        console.log(`top frames (self time), ${w.leg}:`);
+        for (const line of topFrames(profile, 12, w)) console.log(`  ${line}`);
+      }
     }
   }
 }

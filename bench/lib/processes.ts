@@ -3,12 +3,17 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
+/** USER_HZ: 100 on every Linux architecture Node runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 export interface ServerProcess {
   url: string;
   child: ChildProcess;
   /** Starts a new peak-RSS window (Linux: resets VmHWM); `peakRssMb` reads it. */
   resetPeak(): void;
   peakRssMb(): number | null;
+  /** CPU time (user + system) the process has used so far, in µs; null off Linux. */
+  cpuUs(): number | null;
   stop(): Promise<void>;
 }
 
@@ -43,6 +48,17 @@ function wrap(url: string, child: ChildProcess): ServerProcess {
       try {
         const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`${proc}/status`, 'utf8'))?.[1];
         return kb ? Number(kb) / 1024 : null;
+      } catch {
+        return null;
+      }
+    },
+    cpuUs: () => {
+      try {
+        // After the parenthesised command name: state is field 3, utime 14 and stime 15, in clock ticks.
+        const fields = readFileSync(`${proc}/stat`, 'utf8')
+          .replace(/^.*\) /s, '')
+          .split(' ');
+        return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS_PER_SECOND;
       } catch {
         return null;
       }

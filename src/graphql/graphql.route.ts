@@ -16,6 +16,14 @@ function refuse(res: Response, req: Request, status: number, reason: string, mes
   });
 }
 
+/** The query string of a request target (`?a=1&b=2`, or '' without one), as Apollo wants it. */
+function searchOf(url: string): string {
+  const start = url.indexOf('?');
+  if (start === -1) return '';
+  const end = url.indexOf('#', start);
+  return end === -1 ? url.slice(start) : url.slice(start, end);
+}
+
 /**
  * `POST /graphql` (and `GET` for queries and the development landing page), bridging express 5 to
  * Apollo's HTTP API. Bodies that cannot be read answer 400 (malformed JSON) or 413 (too large).
@@ -32,15 +40,20 @@ export function graphqlRoute(options: GraphqlRouteOptions): (app: Express) => vo
       httpGraphQLRequest: {
         method: req.method.toUpperCase(),
         headers,
-        search: new URL(req.originalUrl, 'http://localhost').search,
+        search: searchOf(req.originalUrl),
         body: req.body,
       },
       context: () => createContext({ requestId: req.id, authorization: req.header('authorization') }),
     });
     for (const [key, value] of result.headers) res.setHeader(key, value);
-    res.status(result.status ?? 200);
+    const type = result.headers.get('content-type');
+    // The body is a JS string, written as UTF-8; Apollo's HTML landing page does not say so itself.
+    if (type && !type.includes('charset')) res.setHeader('content-type', `${type}; charset=utf-8`);
+    res.statusCode = result.status ?? 200;
+    // Straight to node's `end` (which sets Content-Length), as Apollo's own HTTP server does: express's
+    // `send` would also hash the body for an ETag that no GraphQL client sends back.
     if (result.body.kind === 'complete') {
-      res.send(result.body.string);
+      res.end(result.body.string);
       return;
     }
     for await (const chunk of result.body.asyncIterator) res.write(chunk);

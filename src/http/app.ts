@@ -44,6 +44,9 @@ export function createHttpApp(options: HttpAppOptions): Express {
   const metricsAuth = options.metricsToken ? Buffer.from(`Bearer ${options.metricsToken}`) : null;
   const app = express();
   app.disable('x-powered-by');
+  // Every answer here is a small JSON document made for one request (a POST, mostly): an ETag would
+  // cost a hash of each body and no client revalidates with it.
+  app.set('etag', false);
   app.set('trust proxy', 'loopback');
 
   app.use((req: Request, res: Response, next: NextFunction) => {

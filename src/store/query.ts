@@ -21,6 +21,8 @@ export function cloneValue<T>(v: T): T {
 }
 
 export function getPath(doc: unknown, path: string): unknown {
+  // Most paths are one field name (every index key and most filters): no split, no loop.
+  if (!path.includes('.')) return doc !== null && typeof doc === 'object' ? (doc as Doc)[path] : undefined;
   let cur: unknown = doc;
   for (const part of path.split('.')) {
     if (cur === null || typeof cur !== 'object') return undefined;

@@ -169,6 +169,22 @@ for (const adapter of storeAdapters('store contract suite')) {
         expect((await c.findOne({ _id: a._id }))?.email).toBe('one@example.com');
       });
 
+      it('frees a unique value a document moves off and finds it by the new one', async () => {
+        const c = store.collection('accounts');
+        const a = account(store, { email: 'before@example.com', balance: 1 });
+        await c.insertOne(a);
+        await c.updateOne({ _id: a._id }, { $inc: { balance: 1 } });
+        expect((await c.findOne({ email: 'before@example.com' }))?._id).toBe(a._id);
+        await c.updateOne({ _id: a._id }, { $set: { email: 'after@example.com' } });
+        expect((await c.findOne({ email: 'after@example.com' }))?._id).toBe(a._id);
+        expect(await c.findOne({ email: 'before@example.com' })).toBeNull();
+        const b = account(store, { email: 'before@example.com' });
+        await c.insertOne(b);
+        expect((await c.findOne({ email: 'before@example.com' }))?._id).toBe(b._id);
+        await c.deleteOne({ _id: b._id });
+        expect(await c.findOne({ email: 'before@example.com' })).toBeNull();
+      });
+
       it('lets exactly one of many concurrent inserts of one idempotency key win', async () => {
         const c = store.collection('ledgerEntries');
         const results = await Promise.allSettled(

@@ -93,6 +93,13 @@ export class LedgerRepository {
     );
   }
 
+  /** One account's Σ entries and Σ held reservations, read through `db` (in a transaction: one snapshot). */
+  async totalsOf(accountId: string, db?: Db): Promise<{ ledgerSum: number; held: number; hasEntries: boolean }> {
+    const sums = await this.entries(db).sumBy('accountId', 'amount', { accountId });
+    const held = await this.reservations(db).sumBy('accountId', 'amount', { accountId, status: 'held' });
+    return { ledgerSum: sums.get(accountId) ?? 0, held: held.get(accountId) ?? 0, hasEntries: sums.has(accountId) };
+  }
+
   /** Σ held reservations per account: what every `reserved` must equal. */
   heldByAccount(): Promise<Map<string, number>> {
     return this.reservations().sumBy('accountId', 'amount', { status: 'held' });

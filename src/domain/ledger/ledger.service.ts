@@ -325,7 +325,7 @@ export class LedgerService {
   }
 
   async verifyLedger(): Promise<LedgerVerification> {
-    return verifyLedger({ ledger: this.repo, accounts: this.accounts });
+    return verifyLedger({ store: this.store, ledger: this.repo, accounts: this.accounts });
   }
 
   /** The ledger's idempotency: the entry stored under (account, key), compared by fingerprint. */

@@ -72,6 +72,14 @@ export interface Store {
    * Runs `fn` as one all-or-nothing transaction: nothing it writes is visible to anyone else before
    * it returns, and nothing of it remains if it throws. `fn` may run more than once (transient
    * conflicts are retried), so it must not have side effects outside the store.
+   *
+   * Isolation is MongoDB's snapshot isolation, not serializability: two transactions that read the
+   * same documents and then write different ones both commit (write skew). The memory engine runs
+   * transactions one at a time and would hide such a bug, so every service keeps this rule: **each
+   * invariant is guarded by a write to the document that holds it** (a conditional update, or any
+   * write to that same document: MongoDB aborts one of two transactions writing one document) **or
+   * by a unique index**. A check that only reads — a document the transaction does not write, a
+   * count, a sum — guards nothing. docs/ARCHITECTURE.md lists each invariant and its guard.
    */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   newId(): string;

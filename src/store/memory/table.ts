@@ -38,33 +38,35 @@ export class Table {
   }
 
   put(doc: Doc): void {
-    this.unindex(doc._id);
+    const old = this.docs.get(doc._id);
     this.docs.set(doc._id, doc); // an existing id keeps its place in natural order
-
+    // Most writes change a few fields (a balance, a status): an index whose key stays is left alone.
     for (const { spec, map } of this.indexes.values()) {
       const key = indexKey(doc, spec);
+      const oldKey = old ? indexKey(old, spec) : null;
+      if (key === oldKey) continue;
+      if (oldKey !== null) this.forget(map, oldKey, doc._id);
       if (key === null) continue;
-      const set = map.get(key) ?? new Set<string>();
-      set.add(doc._id);
-      map.set(key, set);
+      const set = map.get(key);
+      if (set) set.add(doc._id);
+      else map.set(key, new Set([doc._id]));
     }
   }
 
   remove(id: string): void {
-    this.unindex(id);
-    this.docs.delete(id);
-  }
-
-  private unindex(id: string): void {
     const old = this.docs.get(id);
     if (!old) return;
     for (const { spec, map } of this.indexes.values()) {
       const key = indexKey(old, spec);
-      if (key === null) continue;
-      const set = map.get(key);
-      set?.delete(id);
-      if (set && set.size === 0) map.delete(key);
+      if (key !== null) this.forget(map, key, id);
     }
+    this.docs.delete(id);
+  }
+
+  private forget(map: Map<string, Set<string>>, key: string, id: string): void {
+    const set = map.get(key);
+    set?.delete(id);
+    if (set && set.size === 0) map.delete(key);
   }
 
   /**
