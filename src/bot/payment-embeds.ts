@@ -27,7 +27,7 @@ const sessionLine = (s: DiagnosedSession): string =>
     time(s.createdAt, TimestampStyles.ShortDate),
   ].join(' · ');
 
-const failureLine = (f: WebhookFailure & { checkoutSessionId?: string | null }): string =>
+const failureLine = (f: WebhookFailure): string =>
   `\`${f.eventId}\` ${f.type}${f.checkoutSessionId ? ` (${f.checkoutSessionId})` : ''} · ${f.attempts} attempt${
     f.attempts === 1 ? '' : 's'
   } · last ${time(f.lastSeenAt, TimestampStyles.RelativeTime)} · ${f.error.slice(0, 120)}`;
@@ -102,10 +102,16 @@ export function grantResultMessage(r: GrantMissingResult): BotMessage {
   };
 }
 
-export const failuresMessage = (failures: WebhookFailure[]): BotMessage => ({
+/** `more`: older open failures exist beyond the ones shown. */
+export const failuresMessage = (failures: WebhookFailure[], more = false): BotMessage => ({
   embeds: [
     {
-      title: failures.length === 0 ? 'No open webhook failures' : `${failures.length} open webhook failure(s)`,
+      title:
+        failures.length === 0
+          ? 'No open webhook failures'
+          : more
+            ? `The ${failures.length} most recent open webhook failures (there are more)`
+            : `${failures.length} open webhook failure(s)`,
       color: failures.length === 0 ? COLORS.ok : COLORS.warn,
       description: lines(failures.map(failureLine), 'Every Stripe event was applied.', 4000),
       footer: failures.length > 0 ? { text: 'Fix the cause, then /webhooks replay event_id:…' } : undefined,

@@ -1,46 +1,13 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { DuplicateKeyError } from '../../src/domain/errors.js';
-import type { AccountDoc, LedgerEntryDoc } from '../../src/domain/ports/documents.js';
+import type { LedgerEntryDoc } from '../../src/domain/ports/documents.js';
 import { ascendingPage, newestFirstPage } from '../../src/domain/page.repository.js';
 import type { Page } from '../../src/domain/pagination.js';
 import { InjectedFault } from '../../src/store/faults.js';
 import { storeAdapters, type TestStore } from './adapters.js';
+import { T0, account, entry } from './documents.js';
 
-const T0 = new Date('2026-01-01T00:00:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
-
-function account(store: TestStore, over: Partial<AccountDoc> = {}): AccountDoc {
-  const id = store.newId();
-  return {
-    _id: id,
-    email: `${id}@example.com`,
-    balance: 0,
-    reserved: 0,
-    status: 'active',
-    createdAt: T0,
-    updatedAt: T0,
-    ...over,
-  };
-}
-
-function entry(store: TestStore, over: Partial<LedgerEntryDoc> = {}): LedgerEntryDoc {
-  const id = store.newId();
-  return {
-    _id: id,
-    accountId: 'acc',
-    amount: 1,
-    balanceAfter: 1,
-    reservedAfter: 0,
-    kind: 'purchase',
-    source: { type: 'system' },
-    actor: { type: 'system', id: 'test' },
-    reason: 'test',
-    idempotencyKey: id,
-    fingerprint: '[]',
-    createdAt: T0,
-    ...over,
-  };
-}
 
 for (const adapter of storeAdapters('store contract suite')) {
   describe.skipIf(adapter.skip)(`Store contract (${adapter.name})`, () => {

@@ -116,12 +116,12 @@ describe('journey 6: SIGKILL during a burst of webhooks and spends, then restart
     const redelivered = await stack.webhook(burstEvents[0]!);
     expect(redelivered.status).toBe(500);
     const staff = await stack.signIn(['support']);
-    const { webhookFailures } = await stack.gqlData<{ webhookFailures: Array<{ eventId: string }> }>(
-      '{ webhookFailures { eventId } }',
+    const { webhookFailures } = await stack.gqlData<{ webhookFailures: { nodes: Array<{ eventId: string }> } }>(
+      '{ webhookFailures { nodes { eventId } } }',
       {},
       staff.token,
     );
-    expect(webhookFailures.map((f) => f.eventId)).toEqual([burstEvents[0]!.id]);
+    expect(webhookFailures.nodes.map((f) => f.eventId)).toEqual([burstEvents[0]!.id]);
 
     // Everything new is served: sign-in, checkout, the webhook, a spend, an analysis-free read.
     const fresh = await stack.signIn();

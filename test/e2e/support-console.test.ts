@@ -226,6 +226,52 @@ describe.skipIf(chromiumMissing)('support console (/console) in chromium', () =>
     noBrowserErrors();
   });
 
+  it('lists webhook failures page by page with their session and account', async () => {
+    const c = await customer();
+    // 27 checkout events about this account that fail (their record cannot be written): 25 on page one.
+    for (let i = 0; i < 27; i += 1) {
+      srv.store.faults.failWrite({ collection: 'processedEvents' });
+      const result = await srv.services.stripeEvents.handle({
+        id: `evt_console_${i}`,
+        type: 'checkout.session.completed',
+        kind: 'checkout',
+        createdAt: new Date(),
+        session: {
+          id: `cs_console_${i}`,
+          url: null,
+          status: 'complete',
+          paymentStatus: 'unpaid',
+          accountId: c.id,
+          packageId: 'starter',
+          credits: 10,
+          customerId: null,
+          amountTotal: 1900,
+          currency: 'usd',
+          paymentIntentId: null,
+          createdAt: new Date(),
+          expiresAt: null,
+        },
+      });
+      expect(result.status).toBe('failed');
+    }
+    await signIn(['support']);
+    await page.getByRole('link', { name: 'Webhook failures' }).click();
+    const rows = page.locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(25);
+    expect(await rows.first().textContent()).toContain('evt_console_26');
+    expect(await rows.first().textContent()).toContain('cs_console_26');
+    await page.getByRole('button', { name: 'Load more webhook failures' }).click();
+    await expect.poll(() => rows.count()).toBe(27);
+    expect(await rows.last().textContent()).toContain('evt_console_0');
+    await expect(page.getByRole('button', { name: 'Load more webhook failures' }).count()).resolves.toBe(0);
+    await rows
+      .first()
+      .getByRole('link', { name: `account ${c.id}` })
+      .click();
+    await page.getByRole('heading', { level: 1, name: c.email }).waitFor();
+    noBrowserErrors();
+  });
+
   it('labels every form control and can be signed into with the keyboard alone', async () => {
     await page.goto(`${srv.url}/console/`);
     await page.keyboard.press('Tab');

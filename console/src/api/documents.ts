@@ -165,14 +165,22 @@ export const GrantMissingCredits = gql<
 export interface WebhookFailureRow {
   eventId: string;
   type: string;
+  checkoutSessionId: string | null;
+  accountId: string | null;
   error: string;
   attempts: number;
   lastSeenAt: string;
   resolvedAt: string | null;
 }
-export const WebhookFailures = gql<{ webhookFailures: WebhookFailureRow[] }, { includeResolved: boolean }>(`
-  query WebhookFailures($includeResolved: Boolean) {
-    webhookFailures(includeResolved: $includeResolved, first: 100) { eventId type error attempts lastSeenAt resolvedAt }
+export const WebhookFailures = gql<
+  { webhookFailures: { nodes: WebhookFailureRow[]; pageInfo: PageInfo } },
+  { includeResolved: boolean; after: string | null }
+>(`
+  query WebhookFailures($includeResolved: Boolean, $after: String) {
+    webhookFailures(includeResolved: $includeResolved, first: 25, after: $after) {
+      nodes { eventId type checkoutSessionId accountId error attempts lastSeenAt resolvedAt }
+      pageInfo { hasNextPage endCursor }
+    }
   }
 `);
 

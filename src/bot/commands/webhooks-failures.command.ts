@@ -8,6 +8,7 @@ export const webhooksFailuresCommand: SubcommandDefinition = {
   access: 'support',
   data: (b) => b.setName('failures').setDescription('Open Stripe webhook failures'),
   async execute({ services }) {
-    return failuresMessage(await services.stripeEvents.listFailures({ limit: 15 }));
+    const page = await services.stripeEvents.listFailures({}, { first: 15 });
+    return failuresMessage(page.items, page.hasNextPage);
   },
 };

@@ -253,41 +253,47 @@ export class LedgerService {
   }
 
   async capture(reservationId: string): Promise<LedgerEntry> {
-    return this.settle(reservationId, 'captured');
+    return transactionWithRetry(this.store, (tx) => this.settleInTx(tx, reservationId, 'captured'));
+  }
+
+  /**
+   * For callers whose own record must change together with the capture (an analysis marked
+   * succeeded): both commit, or neither does.
+   */
+  async captureInTx(tx: StoreTx, reservationId: string): Promise<LedgerEntry> {
+    return this.settleInTx(tx, reservationId, 'captured');
   }
 
   async release(reservationId: string): Promise<LedgerEntry> {
-    return this.settle(reservationId, 'released');
+    return transactionWithRetry(this.store, (tx) => this.settleInTx(tx, reservationId, 'released'));
   }
 
-  private async settle(reservationId: string, to: 'captured' | 'released'): Promise<LedgerEntry> {
+  private async settleInTx(tx: StoreTx, reservationId: string, to: 'captured' | 'released'): Promise<LedgerEntry> {
     const id = parseInput(entityId, reservationId);
-    return transactionWithRetry(this.store, async (tx) => {
-      const r = await this.repo.reservationById(id, tx);
-      if (!r) throw notFound('reservation', { id });
-      if (r.status === to && r.settledEntryId) {
-        const entry = await this.repo.entryById(r.settledEntryId, tx);
-        if (entry) return toLedgerEntry(entry);
-      }
-      if (r.status !== 'held')
-        throw new DomainError('CONFLICT', `reservation is already ${r.status}`, { reservationId: id });
-      const captured = to === 'captured';
-      const { result: entry } = await this.keyed(tx, {
-        accountId: r.accountId,
-        idempotencyKey: `${r.idempotencyKey}#${captured ? 'capture' : 'release'}`,
-        fingerprint: fingerprint(to, r._id),
-        balanceDelta: captured ? -r.amount : 0,
-        reservedDelta: -r.amount,
-        kind: captured ? 'spend' : 'release',
-        source: r.source,
-        actor: r.actor,
-        reason: r.reason,
-        reservationId: r._id,
-        blockedWhenFrozen: false,
-      });
-      await this.repo.settleReservation(r._id, to, entry.id, entry.createdAt, tx);
-      return entry;
+    const r = await this.repo.reservationById(id, tx);
+    if (!r) throw notFound('reservation', { id });
+    if (r.status === to && r.settledEntryId) {
+      const entry = await this.repo.entryById(r.settledEntryId, tx);
+      if (entry) return toLedgerEntry(entry);
+    }
+    if (r.status !== 'held')
+      throw new DomainError('CONFLICT', `reservation is already ${r.status}`, { reservationId: id });
+    const captured = to === 'captured';
+    const { result: entry } = await this.keyed(tx, {
+      accountId: r.accountId,
+      idempotencyKey: `${r.idempotencyKey}#${captured ? 'capture' : 'release'}`,
+      fingerprint: fingerprint(to, r._id),
+      balanceDelta: captured ? -r.amount : 0,
+      reservedDelta: -r.amount,
+      kind: captured ? 'spend' : 'release',
+      source: r.source,
+      actor: r.actor,
+      reason: r.reason,
+      reservationId: r._id,
+      blockedWhenFrozen: false,
     });
+    await this.repo.settleReservation(r._id, to, entry.id, entry.createdAt, tx);
+    return entry;
   }
 
   async getReservation(reservationId: string): Promise<Reservation> {

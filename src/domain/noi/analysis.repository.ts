@@ -1,10 +1,10 @@
-import { DomainError, notFound } from '../errors.js';
+import { DomainError } from '../errors.js';
 import { idempotent, keyReused } from '../idempotency.js';
 import { newestFirstPage } from '../page.repository.js';
 import type { Page, PageArgs } from '../pagination.js';
 import type { AnalysisDoc } from '../ports/documents.js';
 import type { Clock } from '../ports/runtime.port.js';
-import type { Store } from '../ports/store.port.js';
+import type { Db, Store } from '../ports/store.port.js';
 import { fingerprintOf, type AnalysisPlan } from './analysis.request.js';
 import type { StoredResult } from './analysis.types.js';
 
@@ -16,8 +16,8 @@ import type { StoredResult } from './analysis.types.js';
 export class AnalysisRepository {
   constructor(private readonly o: { store: Store; clock: Clock }) {}
 
-  private get analyses() {
-    return this.o.store.collection('analyses');
+  private analyses(db: Db = this.o.store) {
+    return db.collection('analyses');
   }
 
   /**
@@ -28,13 +28,13 @@ export class AnalysisRepository {
     const fingerprint = fingerprintOf(plan);
     const { result } = await idempotent<AnalysisDoc, { doc: AnalysisDoc; claimed: boolean }>({
       key,
-      find: () => this.analyses.findOne({ accountId, idempotencyKey: key }),
+      find: () => this.analyses().findOne({ accountId, idempotencyKey: key }),
       sameRequest: (existing) => existing.fingerprint === fingerprint,
       reused: () => keyReused(key, 'a different analysis'),
       replay: async (existing) => {
         if (existing.status !== 'failed') return { doc: existing, claimed: false };
         // A failed analysis charged nothing: the same request may try again under its key.
-        const retried = await this.analyses.updateOne(
+        const retried = await this.analyses().updateOne(
           { _id: existing._id, status: 'failed' },
           { $set: { status: 'pending', updatedAt: this.o.clock.now() }, $unset: { error: true, result: true } },
         );
@@ -53,56 +53,52 @@ export class AnalysisRepository {
           createdAt: now,
           updatedAt: now,
         };
-        await this.analyses.insertOne(doc);
+        await this.analyses().insertOne(doc);
         return { doc, claimed: true };
       },
     });
     return result;
   }
 
-  /** Stored before the credits are captured, so a run that dies after capturing can be finished. */
-  async storeResult(
+  /**
+   * Pending → succeeded, with its result when the run computed one. Called inside the transaction
+   * that captures the credits, so an analysis is never charged without being marked succeeded.
+   */
+  async succeed(
     id: string,
-    result: StoredResult,
-    narrative: string | undefined,
-    reservationId: string,
+    outcome: { creditsCharged: number; reservationId: string; result?: StoredResult; narrative?: string },
+    db?: Db,
   ): Promise<AnalysisDoc> {
-    const stored = await this.analyses.updateOne(
+    const { result, narrative, creditsCharged, reservationId } = outcome;
+    const done = await this.analyses(db).updateOne(
       { _id: id, status: 'pending' },
       {
         $set: {
-          result: { ...result },
-          ...(narrative === undefined ? {} : { narrative }),
+          status: 'succeeded',
+          creditsCharged,
           reservationId,
+          ...(result === undefined ? {} : { result: { ...result } }),
+          ...(narrative === undefined ? {} : { narrative }),
           updatedAt: this.o.clock.now(),
         },
       },
     );
-    if (!stored) throw new DomainError('CONFLICT', 'the analysis changed while it ran', { analysisId: id });
-    return stored;
-  }
-
-  async succeed(id: string, creditsCharged: number, reservationId: string): Promise<AnalysisDoc> {
-    const done = await this.analyses.updateOne(
-      { _id: id },
-      { $set: { status: 'succeeded', creditsCharged, reservationId, updatedAt: this.o.clock.now() } },
-    );
-    if (!done) throw notFound('analysis', { id });
+    if (!done) throw new DomainError('CONFLICT', 'the analysis changed while it ran', { analysisId: id });
     return done;
   }
 
   async fail(id: string, error: string): Promise<void> {
-    await this.analyses.updateOne(
+    await this.analyses().updateOne(
       { _id: id, status: 'pending' },
       { $set: { status: 'failed', error, updatedAt: this.o.clock.now() }, $unset: { result: true } },
     );
   }
 
   async findOwn(accountId: string, id: string): Promise<AnalysisDoc | null> {
-    return this.analyses.findOne({ _id: id, accountId });
+    return this.analyses().findOne({ _id: id, accountId });
   }
 
   async page(accountId: string, args: PageArgs): Promise<Page<AnalysisDoc>> {
-    return newestFirstPage(this.analyses, { accountId }, args);
+    return newestFirstPage(this.analyses(), { accountId }, args);
   }
 }

@@ -14,6 +14,7 @@ import { calculateNoi } from './noi.calculator.js';
 import { narrativeFacts } from './narrative-facts.mapper.js';
 import type { NoiInput, NoiResult } from './noi.types.js';
 import { parseNoiInput } from './noi.validation.js';
+import { transactionWithRetry } from '../transaction.js';
 import type { StatementExtractor } from './statement-extractor.port.js';
 
 export interface AnalysisServiceOptions {
@@ -43,7 +44,9 @@ const envelope = z.object({ accountId: entityId, idempotencyKey });
  * 2. claim the idempotency key with a `pending` analysis (a replay returns the first analysis);
  * 3. reserve the credits — before any model call, so an account without credits costs us nothing;
  * 4. read the statement (model), validate what it read exactly like typed input, compute, narrate;
- * 5. capture on success; release on any failure, including an unexpected throw (finally).
+ * 5. on success, capture the credits and record the result in ONE transaction (never charged
+ *    without succeeding, nor succeeded without being charged); release on any failure, including
+ *    an unexpected throw (finally).
  */
 export class AnalysisService {
   private readonly repo: AnalysisRepository;
@@ -97,13 +100,15 @@ export class AnalysisService {
   }
 
   /**
-   * A pending analysis is either still running elsewhere, or a run that captured its credits and
-   * then failed to record success (the result is stored before capture): finish the latter.
+   * A pending analysis is either still running elsewhere, or (written by versions that stored the
+   * result, captured and marked success in separate steps) a run that was charged and then failed
+   * to record success: finish the latter.
    */
   private async healOrRefuse(doc: AnalysisDoc): Promise<AnalysisDoc> {
     if (doc.reservationId && doc.result) {
       const reservation = await this.o.ledger.getReservation(doc.reservationId);
-      if (reservation.status === 'captured') return this.repo.succeed(doc._id, reservation.amount, reservation.id);
+      if (reservation.status === 'captured')
+        return this.repo.succeed(doc._id, { creditsCharged: reservation.amount, reservationId: reservation.id });
     }
     throw new DomainError('CONFLICT', 'an analysis with this idempotency key is still running; try again shortly', {
       analysisId: doc._id,
@@ -131,10 +136,13 @@ export class AnalysisService {
       const input = plan.source === 'INPUT' ? plan.input : await this.read(plan);
       const figures = calculateNoi(input);
       const narrative = plan.narrative ? await this.narrate(input, figures) : undefined;
-      await this.repo.storeResult(doc._id, { input, figures }, narrative, reservation.id);
-      await this.o.ledger.capture(reservation.id);
+      const succeeded = await transactionWithRetry(this.o.store, async (tx) => {
+        await this.o.ledger.captureInTx(tx, reservation.id);
+        const outcome = { creditsCharged: reservation.amount, reservationId: reservation.id };
+        return this.repo.succeed(doc._id, { ...outcome, result: { input, figures }, narrative }, tx);
+      });
       settled = true;
-      return toAnalysis(await this.repo.succeed(doc._id, reservation.amount, reservation.id));
+      return toAnalysis(succeeded);
     } catch (error) {
       if (settled) throw error;
       settled = await this.release(reservation);

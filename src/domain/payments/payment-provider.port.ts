@@ -93,6 +93,8 @@ export interface PaymentProvider {
   listCompletedCheckoutSessions(window: { from: Date; to: Date }, after?: string | null): Promise<SessionPage>;
   /** Every session of one customer, newest first. */
   listCustomerCheckoutSessions(customerId: string, after?: string | null): Promise<SessionPage>;
+  /** NOT_FOUND when the provider does not know the session. */
+  retrieveCheckoutSession(sessionId: string): Promise<CheckoutSessionInfo>;
   /** NOT_FOUND when the provider does not know the event. */
   retrieveEvent(eventId: string): Promise<PaymentEvent>;
 }

@@ -1,3 +1,5 @@
+import { descendingPage } from '../page.repository.js';
+import type { Page, PageArgs } from '../pagination.js';
 import type { ProcessedEventDoc, WebhookFailureDoc } from '../ports/documents.js';
 import type { Db, Store } from '../ports/store.port.js';
 
@@ -27,11 +29,19 @@ export class ProcessedEventRepository {
     type: string;
     error: string;
     at: Date;
+    subject: FailureSubject;
   }): Promise<WebhookFailureDoc | null> {
+    const { checkoutSessionId, accountId } = failure.subject;
     return this.o.store.collection('webhookFailures').updateOne(
       { eventId: failure.eventId },
       {
-        $set: { type: failure.type, error: failure.error, lastSeenAt: failure.at },
+        $set: {
+          type: failure.type,
+          error: failure.error,
+          lastSeenAt: failure.at,
+          ...(checkoutSessionId ? { checkoutSessionId } : {}),
+          ...(accountId ? { accountId } : {}),
+        },
         $inc: { attempts: 1 },
         $setOnInsert: { firstSeenAt: failure.at },
       },
@@ -39,18 +49,25 @@ export class ProcessedEventRepository {
     );
   }
 
-  /** Newest first; `checkoutOnly` keeps failures of `checkout.session.*` events. */
-  failures(options: {
-    includeResolved?: boolean;
-    checkoutOnly?: boolean;
-    limit: number;
-  }): Promise<WebhookFailureDoc[]> {
-    const filter = {
-      ...(options.includeResolved ? {} : { resolvedAt: { $exists: false } }),
-      ...(options.checkoutOnly ? { type: { $regex: '^checkout\\.session\\.' } } : {}),
-    };
-    return this.o.store
-      .collection('webhookFailures')
-      .find(filter, { sort: { lastSeenAt: -1, _id: -1 }, limit: options.limit });
+  /** Most recently seen first, cursor-paged; open ones only unless `includeResolved`. */
+  failures(filter: { includeResolved?: boolean }, args: PageArgs): Promise<Page<WebhookFailureDoc>> {
+    const where = filter.includeResolved ? {} : { resolvedAt: { $exists: false } };
+    return descendingPage(this.o.store.collection('webhookFailures'), where, 'lastSeenAt', args);
   }
+
+  /** Open failures of events about this account or one of these Checkout sessions, most recent first. */
+  openFailuresOf(accountId: string, checkoutSessionIds: string[], limit: number): Promise<WebhookFailureDoc[]> {
+    return this.o.store.collection('webhookFailures').find(
+      {
+        resolvedAt: { $exists: false },
+        $or: [{ accountId }, { checkoutSessionId: { $in: checkoutSessionIds } }],
+      },
+      { sort: { lastSeenAt: -1, _id: -1 }, limit },
+    );
+  }
+}
+
+export interface FailureSubject {
+  checkoutSessionId?: string | null;
+  accountId?: string | null;
 }

@@ -51,6 +51,9 @@ export interface WebhookFailure {
   id: string;
   eventId: string;
   type: string;
+  /** The Checkout session and account the event is about; null when the event does not say. */
+  checkoutSessionId: string | null;
+  accountId: string | null;
   error: string;
   attempts: number;
   firstSeenAt: Date;
@@ -62,6 +65,8 @@ export const toWebhookFailure = (d: WebhookFailureDoc): WebhookFailure => ({
   id: d._id,
   eventId: d.eventId,
   type: d.type,
+  checkoutSessionId: d.checkoutSessionId ?? null,
+  accountId: d.accountId ?? null,
   error: d.error,
   attempts: d.attempts,
   firstSeenAt: d.firstSeenAt,

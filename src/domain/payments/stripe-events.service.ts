@@ -9,7 +9,9 @@ import { parseInput } from '../validation.js';
 import { paymentsUnconfigured, type PaymentEvent, type PaymentProvider } from './payment-provider.port.js';
 import type { ClawbackService } from './clawback.service.js';
 import { transactionWithRetry } from '../transaction.js';
-import { ProcessedEventRepository } from './processed-event.repository.js';
+import { mapPage, type Page, type PageArgs } from '../pagination.js';
+import { ProcessedEventRepository, type FailureSubject } from './processed-event.repository.js';
+import { PurchaseRepository } from './purchase.repository.js';
 import type { Effect, PurchaseEffectsService } from './purchase-effects.service.js';
 import { toWebhookFailure, type WebhookFailure } from './purchase.types.js';
 
@@ -49,10 +51,12 @@ const eventId = z
 export class StripeEventsService {
   private readonly o: StripeEventsOptions;
   private readonly events: ProcessedEventRepository;
+  private readonly purchases: PurchaseRepository;
 
   constructor(options: StripeEventsOptions) {
     this.o = options;
     this.events = new ProcessedEventRepository(options);
+    this.purchases = new PurchaseRepository(options);
   }
 
   async handle(event: PaymentEvent): Promise<EventResult> {
@@ -75,10 +79,9 @@ export class StripeEventsService {
     return this.handle(await this.o.provider.retrieveEvent(id));
   }
 
-  async listFailures(options: { includeResolved?: boolean; limit?: number } = {}): Promise<WebhookFailure[]> {
-    const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
-    const docs = await this.events.failures({ includeResolved: options.includeResolved, limit });
-    return docs.map(toWebhookFailure);
+  /** Most recently seen first, cursor-paged; open ones only unless `includeResolved`. */
+  async listFailures(filter: { includeResolved?: boolean } = {}, args: PageArgs = {}): Promise<Page<WebhookFailure>> {
+    return mapPage(await this.events.failures(filter, args), toWebhookFailure);
   }
 
   /** The event's key is its id: a redelivery finds the record committed with the first effect. */
@@ -135,7 +138,14 @@ export class StripeEventsService {
     const now = this.o.clock.now();
     let attempts = 1;
     try {
-      const row = await this.events.recordFailure({ eventId: event.id, type: event.type, error: message, at: now });
+      const subject = await this.subjectOf(event);
+      const row = await this.events.recordFailure({
+        eventId: event.id,
+        type: event.type,
+        error: message,
+        at: now,
+        subject,
+      });
       attempts = row?.attempts ?? 1;
     } catch (recordError) {
       this.o.logger.error({ err: recordError, eventId: event.id }, 'could not record the webhook failure');
@@ -151,6 +161,35 @@ export class StripeEventsService {
       key: 'stripe-webhook-failure',
     });
     return message;
+  }
+
+  /**
+   * The Checkout session and account the event is about, so support's diagnosis finds the failure
+   * without fetching events from Stripe: from the event itself, else from the purchase it names.
+   * A lookup that fails leaves the row without them; it never hides the failure itself.
+   */
+  private async subjectOf(event: PaymentEvent): Promise<FailureSubject> {
+    try {
+      switch (event.kind) {
+        case 'checkout': {
+          const purchase = event.session.accountId ? null : await this.purchases.bySession(event.session.id);
+          return { checkoutSessionId: event.session.id, accountId: event.session.accountId ?? purchase?.accountId };
+        }
+        case 'refund': {
+          const p = await this.purchases.byPayment(event.charge.paymentIntentId, event.charge.id);
+          return { checkoutSessionId: p?.checkoutSessionId, accountId: p?.accountId ?? event.charge.accountId };
+        }
+        case 'dispute': {
+          const p = await this.purchases.byPayment(event.dispute.paymentIntentId, event.dispute.chargeId);
+          return { checkoutSessionId: p?.checkoutSessionId, accountId: p?.accountId };
+        }
+        case 'unhandled':
+          return {};
+      }
+    } catch (error) {
+      this.o.logger.warn({ err: error, eventId: event.id }, 'could not tell whose the failed event is');
+      return {};
+    }
   }
 
   private notify(alert: Alert): void {

@@ -113,6 +113,9 @@ export interface WebhookFailureDoc {
   _id: string;
   eventId: string;
   type: string;
+  /** What the event is about, when known: support finds an account's failures without asking Stripe. */
+  checkoutSessionId?: string;
+  accountId?: string;
   error: string;
   attempts: number;
   firstSeenAt: Date;

@@ -30,6 +30,9 @@ export const INDEXES: Record<CollectionName, readonly IndexSpec[]> = {
   webhookFailures: [
     { name: 'event_unique', keys: { eventId: 1 }, unique: true },
     { name: 'open_newest', keys: { resolvedAt: 1, lastSeenAt: -1 } },
+    // Support's diagnosis finds an account's failures by account or by Checkout session.
+    { name: 'account_newest', keys: { accountId: 1, lastSeenAt: -1 }, sparse: true },
+    { name: 'checkoutSession', keys: { checkoutSessionId: 1 }, sparse: true },
   ],
   auditLog: [{ name: 'target_newest', keys: { 'target.id': 1, createdAt: -1 } }],
   jobLocks: [],

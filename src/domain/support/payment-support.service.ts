@@ -1,6 +1,6 @@
 import { AccountRepository } from '../accounts/account.repository.js';
 import { AuditRepository } from '../audit/audit.repository.js';
-import { DomainError } from '../errors.js';
+import { DomainError, isDomainError } from '../errors.js';
 import { IdempotencyKeyRepository } from '../idempotency-key.repository.js';
 import { LedgerRepository } from '../ledger/ledger.repository.js';
 import type { AccountDoc, Actor, PurchaseDoc } from '../ports/documents.js';
@@ -41,7 +41,7 @@ export interface PaymentSupportOptions {
 }
 
 const MAX_STRIPE_PAGES = 10;
-const FAILURES_CHECKED = 20;
+const FAILURES_SHOWN = 20;
 
 /**
  * The old "credits not added after payment" runbook, done by the system and deterministic: which of
@@ -78,9 +78,18 @@ export class PaymentSupportService {
     const account = await this.o.support.resolveAccount(input.target);
     const purchases = await this.purchases.recent(account.id, 100);
     const { stripe, sessions } = await this.stripeSessions(account.stripeCustomerId);
+    const known = merge(account.id, purchases, sessions).map((r) => r.checkoutSessionId);
+    const failures = await this.events.openFailuresOf(account.id, known, FAILURES_SHOWN);
+    // A failed event may name a session neither list has (made under another customer): ask Stripe for it.
+    sessions.push(
+      ...(await this.retrieveSessions(
+        failures.map((f) => f.checkoutSessionId),
+        new Set(known),
+      )),
+    );
     const rows = merge(account.id, purchases, sessions);
     const missing = rows.filter((r) => r.missingGrant);
-    const openFailures = await this.failuresOf(account.id, new Set(rows.map((r) => r.checkoutSessionId)));
+    const openFailures = failures.map(toWebhookFailure);
     const prompt =
       missing.length === 0
         ? null
@@ -112,7 +121,8 @@ export class PaymentSupportService {
     const p = await this.prompts.claim(input.confirmationId, input.actor, 'payments.grant_missing');
     const account = await this.account(p.accountId);
     const wanted = new Set(p.checkoutSessionIds ?? []);
-    const found = await this.findSessions(account, wanted);
+    if (!this.o.provider) throw paymentsUnconfigured();
+    const found = new Map((await this.retrieveSessions([...wanted])).map((s) => [s.id, s]));
     const sessions: SessionGrant[] = [];
     for (const id of wanted) sessions.push(await this.grantOne(id, found.get(id), account._id, input.actor));
     await this.prompts.markConfirmed(p, input.actor);
@@ -196,25 +206,26 @@ export class PaymentSupportService {
     return { stripe: 'checked', sessions };
   }
 
-  private async findSessions(account: AccountDoc, wanted: Set<string>): Promise<Map<string, CheckoutSessionInfo>> {
-    if (!this.o.provider) throw paymentsUnconfigured();
-    const { sessions } = await this.stripeSessions(account.stripeCustomerId);
-    return new Map(sessions.filter((s) => wanted.has(s.id)).map((s) => [s.id, s]));
-  }
-
-  /** Open failures of checkout events for this account (the event, fetched from Stripe, says whose). */
-  private async failuresOf(accountId: string, sessionIds: Set<string>): Promise<PaymentDiagnosis['openFailures']> {
+  /**
+   * These sessions as Stripe has them now, one request each (`skip`: already known); a session
+   * Stripe does not know is left out. Empty when Stripe is not configured.
+   */
+  private async retrieveSessions(
+    ids: Array<string | undefined>,
+    skip: Set<string> = new Set(),
+  ): Promise<CheckoutSessionInfo[]> {
     const provider = this.o.provider;
     if (!provider) return [];
-    const docs = await this.events.failures({ checkoutOnly: true, limit: FAILURES_CHECKED });
-    const out: PaymentDiagnosis['openFailures'] = [];
-    for (const doc of docs) {
-      const event = await provider.retrieveEvent(doc.eventId).catch(() => null);
-      if (event?.kind !== 'checkout') continue;
-      if (event.session.accountId === accountId || sessionIds.has(event.session.id))
-        out.push({ ...toWebhookFailure(doc), checkoutSessionId: event.session.id });
+    const wanted = new Set(ids.filter((id): id is string => id !== undefined && !skip.has(id)));
+    const found: CheckoutSessionInfo[] = [];
+    for (const id of wanted) {
+      const session = await provider.retrieveCheckoutSession(id).catch((error: unknown) => {
+        if (isDomainError(error) && error.code === 'NOT_FOUND') return null;
+        throw error;
+      });
+      if (session) found.push(session);
     }
-    return out;
+    return found;
   }
 
   private async account(id: string): Promise<AccountDoc> {

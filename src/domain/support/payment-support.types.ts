@@ -28,8 +28,8 @@ export interface PaymentDiagnosis {
   /** Newest first. */
   sessions: DiagnosedSession[];
   missing: DiagnosedSession[];
-  /** Unresolved webhook failures of this account's checkout events. */
-  openFailures: Array<WebhookFailure & { checkoutSessionId: string | null }>;
+  /** Unresolved webhook failures of events about this account or its Checkout sessions. */
+  openFailures: WebhookFailure[];
   /** The prompt behind the "Grant missing credits" button; null when nothing is missing. */
   grantPrompt: { id: string; credits: number; expiresAt: Date } | null;
 }

@@ -1,22 +1,30 @@
-import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { callerKey } from '../../domain/idempotency.js';
 import type { WebhookFailure } from '../../domain/payments/purchase.types.js';
 import type { ReconciliationReport } from '../../domain/payments/reconciliation.service.js';
 import type { EventResult } from '../../domain/payments/stripe-events.service.js';
 import type { GraphqlContext } from '../context.js';
-import { ReconciliationReportType, StripeEventResultType, WebhookFailureType } from '../types/stripe-event.graphql.js';
+import { toConnection, type Connection } from '../types/connection.graphql.js';
+import { WebhookFailureArgs } from '../types/page-args.graphql.js';
+import {
+  ReconciliationReportType,
+  StripeEventResultType,
+  WebhookFailureConnection,
+} from '../types/stripe-event.graphql.js';
 
 /** Support's tools for payments that went wrong (README.md, "When an alert fires"). */
 @Resolver()
 export class StripeSupportResolver {
   @Authorized('support', 'admin')
-  @Query(() => [WebhookFailureType], { description: 'Support: Stripe events that failed, most recent first.' })
+  @Query(() => WebhookFailureConnection, {
+    description: 'Support: Stripe events that failed, most recently seen first.',
+  })
   async webhookFailures(
     @Ctx() ctx: GraphqlContext,
-    @Arg('includeResolved', () => Boolean, { nullable: true, defaultValue: false }) includeResolved: boolean | null,
-    @Arg('first', () => Int, { nullable: true, defaultValue: 50, description: 'At most 200.' }) first: number | null,
-  ): Promise<WebhookFailure[]> {
-    return ctx.services.stripeEvents.listFailures({ includeResolved: includeResolved ?? false, limit: first ?? 50 });
+    @Args(() => WebhookFailureArgs) args: WebhookFailureArgs,
+  ): Promise<Connection<WebhookFailure>> {
+    const page = await ctx.services.stripeEvents.listFailures({ includeResolved: args.includeResolved ?? false }, args);
+    return toConnection(page, args);
   }
 
   @Authorized('support', 'admin')

@@ -29,3 +29,13 @@ export class AccountLedgerArgs extends PageArgs {
   @Field(() => ID)
   accountId!: string;
 }
+
+@ArgsType()
+export class WebhookFailureArgs extends PageArgs {
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: false,
+    description: 'Also list failures whose event was applied later.',
+  })
+  includeResolved?: boolean | null;
+}

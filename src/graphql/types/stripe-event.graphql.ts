@@ -1,4 +1,5 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ConnectionOf } from './connection.graphql.js';
 
 export enum StripeEventStatus {
   PROCESSED = 'processed',
@@ -22,6 +23,15 @@ export class WebhookFailureType {
   @Field(() => String)
   type!: string;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'The Checkout session the event is about (its own, or the purchase a refund or dispute names).',
+  })
+  checkoutSessionId!: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The account the event is about, when known.' })
+  accountId!: string | null;
+
   @Field(() => String, { description: 'The last error.' })
   error!: string;
 
@@ -37,6 +47,9 @@ export class WebhookFailureType {
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'When a later delivery or replay succeeded.' })
   resolvedAt?: Date;
 }
+
+@ObjectType('WebhookFailureConnection')
+export class WebhookFailureConnection extends ConnectionOf(WebhookFailureType, 'WebhookFailure') {}
 
 @ObjectType('StripeEventResult', { description: 'What handling one Stripe event did.' })
 export class StripeEventResultType {

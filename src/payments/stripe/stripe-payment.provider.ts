@@ -80,6 +80,10 @@ export class StripePaymentProvider implements PaymentProvider {
     return toPage(page);
   }
 
+  async retrieveCheckoutSession(sessionId: string): Promise<CheckoutSessionInfo> {
+    return toCheckoutSessionInfo(await call(() => this.stripe.checkout.sessions.retrieve(sessionId)));
+  }
+
   async retrieveEvent(eventId: string): Promise<PaymentEvent> {
     return toPaymentEvent(await call(() => this.stripe.events.retrieve(eventId)));
   }

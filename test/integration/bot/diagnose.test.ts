@@ -120,9 +120,60 @@ describe(PaymentSupportService.name, () => {
       const failed = await deliver(h.running.url, event, { secret: WEBHOOK_SECRET });
       expect(failed.status).toBe(500);
 
+      const requestsBefore = stripe.requests.length;
       const d = await diagnose(supportMember(), account.email);
       expect(field(d, 'Open webhook failures')).toContain(`\`${event.id}\` checkout.session.completed (${session.id})`);
       expect(field(d, 'Paid without credits')).toContain(session.id);
+      // The failure row says whose it is: no event is fetched from Stripe to find out.
+      const asked = stripe.requests.slice(requestsBefore).map((r) => `${r.method} ${r.path}`);
+      expect(asked.filter((r) => r.includes('/v1/events'))).toEqual([]);
+      expect(asked.filter((r) => r.startsWith('GET /v1/checkout/sessions/'))).toEqual([]);
+    });
+
+    it("finds, through the failure row, a paid session Stripe's list for the customer lacks, and grants it", async () => {
+      const member = supportMember();
+      const account = await h.account(0);
+      // Made outside this service's API (e.g. an older deploy): no customer, no purchases row.
+      const session = stripe.completeSession(
+        stripe.insertSession({
+          amount_total: 1900,
+          client_reference_id: account.id,
+          metadata: { accountId: account.id, packageId: 'starter', credits: '10' },
+        }).id,
+      );
+      const event = stripe.event('checkout.session.completed', session);
+      h.store.faults.failWrite({ collection: 'ledgerEntries' });
+      expect((await deliver(h.running.url, event, { secret: WEBHOOK_SECRET })).status).toBe(500);
+      expect(await h.store.collection('webhookFailures').findOne({ eventId: event.id })).toMatchObject({
+        checkoutSessionId: session.id,
+        accountId: account.id,
+      });
+
+      const requestsBefore = stripe.requests.length;
+      const d = await diagnose(member, account.email);
+      expect(field(d, 'Open webhook failures')).toContain(`\`${event.id}\` checkout.session.completed (${session.id})`);
+      expect(field(d, 'Checkout sessions')).toContain(`⚠️ \`${session.id}\``);
+      expect(field(d, 'Paid without credits')).toBe(`\`${session.id}\` · 10 credits`);
+      const asked = stripe.requests.slice(requestsBefore).map((r) => `${r.method} ${r.path}`);
+      expect(asked).toEqual([`GET /v1/checkout/sessions/${session.id}`]);
+
+      const granted = await h.viaGateway(buttonPress(member, grantButton(d)?.custom_id ?? ''));
+      expect(text(granted)).toContain(`\`${session.id}\` · 10 credits · granted now`);
+      expect(await balance(account.id)).toBe(10);
+      expect((await deliver(h.running.url, event, { secret: WEBHOOK_SECRET })).body.outcome).toBe('already_granted');
+      expect(await balance(account.id)).toBe(10);
+    });
+
+    it("shows a failed refund of the account's purchase among its open failures", async () => {
+      const account = await h.account(0);
+      const session = await paidWithoutWebhook(account.id);
+      expect((await webhook(session)).status).toBe(200);
+      const refund = stripe.event('charge.refunded', stripe.refund(session.id));
+      h.store.faults.failWrite({ collection: 'ledgerEntries' });
+      expect((await deliver(h.running.url, refund, { secret: WEBHOOK_SECRET })).status).toBe(500);
+
+      const d = await diagnose(supportMember(), account.email);
+      expect(field(d, 'Open webhook failures')).toContain(`\`${refund.id}\` charge.refunded (${session.id})`);
     });
 
     it('refuses the button to anyone but the member who ran the diagnosis', async () => {
@@ -177,6 +228,18 @@ describe(PaymentSupportService.name, () => {
       expect(await h.store.collection('auditLog').count({ action: 'webhooks.replay', 'target.id': event.id })).toBe(2);
       const after = await h.viaGateway(slashCommand(member, 'webhooks', 'failures'));
       expect(text(after)).not.toContain(event.id);
+    });
+
+    it('shows the 15 most recent open failures and says when there are more', async () => {
+      for (let i = 0; i < 16; i += 1) {
+        h.store.faults.failWrite({ collection: 'processedEvents' });
+        const event = { id: `evt_test_many_${i}`, type: 'customer.updated', kind: 'unhandled' as const };
+        expect((await h.services.stripeEvents.handle({ ...event, createdAt: new Date() })).status).toBe('failed');
+      }
+      const answer = await h.viaGateway(slashCommand(supportMember(), 'webhooks', 'failures'));
+      expect(title(answer)).toBe('The 15 most recent open webhook failures (there are more)');
+      expect(text(answer)).toContain('`evt_test_many_15` customer.updated');
+      expect(text(answer)).not.toContain('`evt_test_many_0`');
     });
 
     it('answers a malformed event id with a friendly error', async () => {

@@ -132,17 +132,51 @@ describe(AnalysisService.name, () => {
       await expectReleased(h, 'internal error');
     });
 
-    it('finishes, on replay, a run that was charged but could not record its success', async () => {
+    // Both writes to `analyses` after the claim: before capture and success were one transaction,
+    // the second one failing left the credits spent and the analysis pending.
+    it.each([1, 2])('charges and marks succeeded together, or neither, when analyses update %i fails', async (nth) => {
       const h = await harness({ credits: 5 });
-      // analyses updates: #1 stores the result, #2 marks it succeeded (fails, after the capture).
-      h.store.faults.failWrite({ collection: 'analyses', op: 'update', nth: 2 });
-      const request = { accountId: h.accountId, input: typedInput(), idempotencyKey: 'heal', actor: h.actor };
-      await expect(h.analyses.analyzeProperty(request)).rejects.toThrow('injected store fault');
-      expect((await h.money()).balance).toBe(4);
+      h.store.faults.failWrite({ collection: 'analyses', op: 'update', nth });
+      const request = { accountId: h.accountId, input: typedInput(), idempotencyKey: `both-${nth}`, actor: h.actor };
+      const first = await h.analyses.analyzeProperty(request).catch((e: unknown) => e as Error);
+      h.store.faults.clear();
+      const [analysis] = (await h.analyses.listAnalyses(h.accountId, {})).items;
+      const spent = (await h.money()).kinds.filter((k) => k === 'spend').length;
+      expect({ status: analysis?.status, spent }).toSatisfy(
+        (o: { status?: string; spent: number }) => (o.status === 'succeeded') === (o.spent === 1),
+      );
+      if (first instanceof Error) {
+        expect(first.name).toBe('InjectedFault');
+        await expectReleased(h, 'internal error');
+      }
 
       const replay = await h.analyses.analyzeProperty(request);
       expect(replay).toMatchObject({ status: 'succeeded', creditsCharged: 1 });
       expect(replay.result?.netOperatingIncome).toBe(7_693_950);
+      const money = await h.money();
+      expect(money).toMatchObject({ balance: 4, reserved: 0 });
+      expect(money.kinds.filter((k) => k === 'spend')).toHaveLength(1);
+      expect((await h.ledger.verifyLedger()).ok).toBe(true);
+    });
+
+    it('rolls the capture back when marking the analysis succeeded fails', async () => {
+      const h = await harness({ credits: 5 });
+      // The only update of `analyses` in a run: the one that marks it succeeded, after the capture.
+      h.store.faults.failWrite({ collection: 'analyses', op: 'update' });
+      const request = { accountId: h.accountId, input: typedInput(), idempotencyKey: 'tx', actor: h.actor };
+      await expect(h.analyses.analyzeProperty(request)).rejects.toThrow('injected store fault');
+      await expectReleased(h, 'internal error');
+    });
+
+    it('finishes, on replay, a run left charged but pending by an earlier version', async () => {
+      const h = await harness({ credits: 5 });
+      const request = { accountId: h.accountId, input: typedInput(), idempotencyKey: 'legacy', actor: h.actor };
+      const done = await h.analyses.analyzeProperty(request);
+      // What the old order (store result, capture, then mark succeeded) left when it died in between.
+      await h.store.collection('analyses').updateOne({ _id: done.id }, { $set: { status: 'pending' } });
+
+      const replay = await h.analyses.analyzeProperty(request);
+      expect(replay).toMatchObject({ id: done.id, status: 'succeeded', creditsCharged: 1 });
       expect(await h.money()).toEqual({ balance: 4, reserved: 0, kinds: ['purchase', 'reservation', 'spend'] });
     });
   });

@@ -146,7 +146,7 @@ describe('GraphQL payments', () => {
       const user = await srv.signIn();
       const calls = [
         `{ accountPurchases(accountId: "${user.accountId}") { nodes { id } } }`,
-        '{ webhookFailures { eventId } }',
+        '{ webhookFailures { nodes { eventId } } }',
         'mutation { replayStripeEvent(eventId: "evt_test_x") { status } }',
         `mutation { reconcileAccountPurchases(accountId: "${user.accountId}") { scanned } }`,
       ];
@@ -177,12 +177,17 @@ describe('GraphQL payments', () => {
         support.token,
       );
       expect(listed.accountPurchases.nodes.map((n) => n.status)).toEqual(['OPEN', 'OPEN']);
-      const failures = await srv.gqlData<{ webhookFailures: Array<{ eventId: string; attempts: number }> }>(
-        '{ webhookFailures { eventId attempts error } }',
-        {},
-        support.token,
+      const failures = await srv.gqlData<{
+        webhookFailures: { nodes: Array<{ eventId: string; attempts: number }> };
+      }>('{ webhookFailures { nodes { eventId attempts error checkoutSessionId accountId } } }', {}, support.token);
+      expect(failures.webhookFailures.nodes).toContainEqual(
+        expect.objectContaining({
+          eventId: event.id,
+          attempts: 1,
+          checkoutSessionId: bought.createCheckoutSession.id,
+          accountId: user.accountId,
+        }),
       );
-      expect(failures.webhookFailures).toContainEqual(expect.objectContaining({ eventId: event.id, attempts: 1 }));
 
       const replay = await srv.gqlData<{
         replayStripeEvent: { status: string; outcome: string; ledgerEntryId: string };
@@ -202,12 +207,12 @@ describe('GraphQL payments', () => {
         { checkoutSessionId: missed.createCheckoutSession.id, credits: 50 },
       ]);
       expect((await srv.services.accounts.getById(user.accountId)).balance).toBe(60);
-      const open = await srv.gqlData<{ webhookFailures: Array<{ eventId: string }> }>(
-        '{ webhookFailures { eventId } }',
+      const open = await srv.gqlData<{ webhookFailures: { nodes: Array<{ eventId: string }> } }>(
+        '{ webhookFailures { nodes { eventId } } }',
         {},
         support.token,
       );
-      expect(open.webhookFailures.map((f) => f.eventId)).not.toContain(event.id);
+      expect(open.webhookFailures.nodes.map((f) => f.eventId)).not.toContain(event.id);
 
       // Both grants are on the audit trail with the support caller as actor.
       const audit = await srv.store.collection('auditLog').find({});

@@ -10,6 +10,7 @@ describe(StripeEventsService.name, () => {
   afterAll(async () => h.close());
 
   const failureOf = (eventId: string) => h.store.collection('webhookFailures').findOne({ eventId });
+  const paidSession = async () => (await h.buy((await h.newAccount()).id)).session;
 
   describe('handle', () => {
     it('rolls back a grant hit by a store fault, records and alerts it, and grants once on redelivery', async () => {
@@ -31,6 +32,8 @@ describe(StripeEventsService.name, () => {
       });
       expect(await failureOf(event.id)).toMatchObject({
         type: 'checkout.session.completed',
+        checkoutSessionId: session.id,
+        accountId: account.id,
         attempts: 1,
         error: expect.stringContaining('injected store fault'),
       });
@@ -64,11 +67,55 @@ describe(StripeEventsService.name, () => {
 
       expect([first.status, second.status]).toEqual([500, 500]);
       const failure = await failureOf(event.id);
-      expect(failure).toMatchObject({ attempts: 2, error: expect.stringContaining('NOT_FOUND: account not found') });
+      expect(failure).toMatchObject({
+        attempts: 2,
+        error: expect.stringContaining('NOT_FOUND: account not found'),
+        checkoutSessionId: event.data.object.id,
+        accountId: 'no-such-account',
+      });
       expect(failure?.error).toContain('no-such-account');
       expect(failure?.resolvedAt).toBeUndefined();
-      const open = await h.app.services.stripeEvents.listFailures();
-      expect(open.map((f) => f.eventId)).toContain(event.id);
+      const open = await h.app.services.stripeEvents.listFailures({}, { first: 100 });
+      expect(open.items.map((f) => f.eventId)).toContain(event.id);
+    });
+
+    it("records the purchase's session and account on a failed refund and a failed dispute", async () => {
+      const account = await h.newAccount();
+      const { session } = await h.buy(account.id);
+      expect((await h.send(h.stripe.event('checkout.session.completed', session))).status).toBe(200);
+
+      const refund = h.stripe.event('charge.refunded', h.stripe.refund(session.id, 950));
+      h.store.faults.failWrite({ collection: 'ledgerEntries' });
+      expect((await h.send(refund)).status).toBe(500);
+      const dispute = h.stripe.event('charge.dispute.created', h.stripe.dispute(session.id));
+      h.store.faults.failWrite({ collection: 'purchases' });
+      expect((await h.send(dispute)).status).toBe(500);
+
+      for (const [event, type] of [
+        [refund, 'charge.refunded'],
+        [dispute, 'charge.dispute.created'],
+      ] as const)
+        expect(await failureOf(event.id)).toMatchObject({
+          type,
+          checkoutSessionId: session.id,
+          accountId: account.id,
+          attempts: 1,
+        });
+      expect(await h.balance(account.id)).toBe(10);
+    });
+
+    it('records no session or account for a failure whose event names neither', async () => {
+      // A refund of a charge we never sold: no purchase, no accountId in its metadata.
+      const charge = { ...h.stripe.chargeFor((await paidSession()).id), metadata: {} };
+      charge.payment_intent = 'pi_test_foreign';
+      charge.id = 'ch_test_foreign';
+      const event = h.stripe.event('charge.refunded', { ...charge, amount_refunded: charge.amount });
+      h.store.faults.failWrite({ collection: 'processedEvents' });
+      expect((await h.send(event)).status).toBe(500);
+      const failure = await failureOf(event.id);
+      expect(failure).toMatchObject({ type: 'charge.refunded', attempts: 1 });
+      expect(failure).not.toHaveProperty('checkoutSessionId');
+      expect(failure).not.toHaveProperty('accountId');
     });
   });
 
