@@ -18,6 +18,14 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
+/** The result line among the JSON lines on stdout (the log's lines interleave with it in any order). */
+const verifiedLine = (stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { event?: string; verification?: { ok: boolean; problems: Array<{ file: string }> } })
+    .find((l) => l.event === 'verified');
+
 /** A backup written to a directory of its own; the CLI is then pointed at it with no database at all. */
 async function backupOnDisk() {
   const setup = await backupSetup({ accounts: 3, entriesPerAccount: 2 });
@@ -48,7 +56,7 @@ describe('npm run cli -- backup', () => {
       const r = cli(['backup', 'verify', b.name], b.offline);
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
-      expect(JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '')).toMatchObject({
+      expect(verifiedLine(r.stdout)).toMatchObject({
         event: 'verified',
         verification: { name: b.name, ok: true, problems: [] },
       });
@@ -62,11 +70,9 @@ describe('npm run cli -- backup', () => {
       await writeFile(file, (await readFile(file, 'utf8')).replace('"amount"', '"amoumt"'));
       const r = cli(['backup', 'verify', b.name], b.offline);
       expect(r.status).toBe(2);
-      const out = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '') as {
-        verification: { ok: boolean; problems: Array<{ file: string }> };
-      };
-      expect(out.verification.ok).toBe(false);
-      expect(out.verification.problems).toContainEqual(expect.objectContaining({ file: 'ledgerEntries.json' }));
+      const out = verifiedLine(r.stdout);
+      expect(out?.verification?.ok).toBe(false);
+      expect(out?.verification?.problems).toContainEqual(expect.objectContaining({ file: 'ledgerEntries.json' }));
     });
 
     it('answers NOT_FOUND for a backup that is not there, and BAD_USER_INPUT for a name that is not one', async () => {
