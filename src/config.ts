@@ -160,6 +160,9 @@ const schema = z.object({
   RECONCILE_CRON: z.string().min(9).default('15 * * * *'),
   RELEASE_ABANDONED_CRON: z.string().min(9).default('*/10 * * * *'),
   JOBS_TIMEZONE: z.string().min(1).default('UTC'),
+  JOB_RUNS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  // Below the 30 s a platform (Render, Kubernetes, compose.yaml's stop_grace_period) waits before SIGKILL.
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(300_000).default(20_000),
 
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
@@ -188,6 +191,11 @@ export interface LoadOptions {
    * variable must not silently become a demo with an in-memory database.
    */
   defaultEnv?: NodeEnv;
+  /**
+   * For a command that reads backup files only (`backup verify`): production's requirements of a
+   * database and of an auth key do not apply, so it works on a machine that cannot reach either.
+   */
+  offline?: boolean;
 }
 
 /** `--default-env=development` (what the npm scripts pass), taken out of the arguments. */
@@ -234,7 +242,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const nodeEnv = e.NODE_ENV ?? options.defaultEnv ?? 'production';
   const unsetHint = e.NODE_ENV ? '' : ' (NODE_ENV is unset, which means production; npm start sets development)';
   const problems: string[] = [];
-  if (nodeEnv === 'production') {
+  if (nodeEnv === 'production' && !options.offline) {
     if (!e.MONGODB_URI) problems.push(`MONGODB_URI: required when NODE_ENV=production${unsetHint}`);
     if (!e.AUTH_JWT_SECRET && !e.AUTH_JWKS_URL)
       problems.push(`AUTH_JWT_SECRET: set it or AUTH_JWKS_URL when NODE_ENV=production${unsetHint}`);

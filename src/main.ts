@@ -61,7 +61,12 @@ export async function startService(options: StartOptions): Promise<RunningServic
     statementExtractor: statementExtractor(config),
     alertResults: metrics.alerts,
   });
-  const stops: Array<() => Promise<void>> = [() => services.alerts.close()];
+  // Stopped in reverse order: intake first (bot, HTTP, cron), then the running jobs get their grace
+  // period, and the alert sink closes last so an interrupted job's alert still goes out.
+  const stops: Array<() => Promise<void>> = [
+    () => services.alerts.close(),
+    async () => void (await services.jobs.shutdown(config.SHUTDOWN_GRACE_MS)),
+  ];
   const discord = createDiscordBot({ config, services, clock, logger });
   // A restore this or another process left half-done is finished (or undone) before serving.
   await services.backups
@@ -136,6 +141,8 @@ export async function startService(options: StartOptions): Promise<RunningServic
     discord,
     scheduler,
     close: async () => {
+      // Refuses new job runs at once (a shutdown is idempotent: the step above awaits this one).
+      void services.jobs.shutdown(config.SHUTDOWN_GRACE_MS);
       for (const stop of stops.reverse()) await stop();
     },
   };
@@ -156,6 +163,9 @@ function statementExtractor(config: Config): OpenAIStatementExtractor | undefine
   });
   return new OpenAIStatementExtractor({ client, model: config.OPENAI_MODEL });
 }
+
+/** What a shutdown may take beyond SHUTDOWN_GRACE_MS: interrupting jobs, closing the HTTP server and the database. */
+export const SHUTDOWN_MARGIN_MS = 5000;
 
 async function main(): Promise<void> {
   let config: Config;
@@ -188,7 +198,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 15_000).unref();
+    // Running jobs get SHUTDOWN_GRACE_MS (then are interrupted); the rest of the stop must fit in the margin.
+    const force = setTimeout(() => {
+      logger.error({ signal }, 'shutdown did not finish in time; exiting anyway');
+      process.exit(1);
+    }, config.SHUTDOWN_GRACE_MS + SHUTDOWN_MARGIN_MS).unref();
     try {
       await running.close();
       await opened.stop();

@@ -6,6 +6,7 @@ import { createChannelAlertSink } from './alerts/discord-channel.sink.js';
 import { FsBackupRepository } from './backups/fs-backup.repository.js';
 import type { Config } from './config.js';
 import { AccountService } from './domain/accounts/account.service.js';
+import { BackupCatalog } from './domain/backups/backup-catalog.js';
 import { BackupService } from './domain/backups/backup.service.js';
 import { JobService } from './domain/jobs/job.service.js';
 import { CreditOverviewService } from './domain/ledger/credit-overview.service.js';
@@ -85,6 +86,7 @@ export function buildServices(deps: ServiceDeps): Services {
     logger,
     alerts,
     maintenance,
+    runRetentionDays: config.JOB_RUNS_RETENTION_DAYS,
     holder: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
   });
   const backups = new BackupService({
@@ -128,6 +130,15 @@ export function buildServices(deps: ServiceDeps): Services {
     backupSupport: new BackupSupportService({ store, clock, backups, jobs }),
     creditOverview: new CreditOverviewService({ store, clock }),
   };
+}
+
+/** The backups of BACKUP_DIR as their files tell (list, verify), for a process without a database. */
+export function buildBackupCatalog(config: Config, deps: { clock: Clock; logger: Logger }): BackupCatalog {
+  return new BackupCatalog({
+    ...deps,
+    repository: new FsBackupRepository(config.backupDir),
+    toolVersion: TOOL_VERSION,
+  });
 }
 
 function stripeProvider(config: Config): PaymentProvider | null {

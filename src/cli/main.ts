@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
-import { loadConfig, takeDefaultEnv, withEnvFile, type Config, type LoadOptions } from '../config.js';
+import { ConfigError, loadConfig, takeDefaultEnv, withEnvFile, type Config, type LoadOptions } from '../config.js';
 import { DomainError } from '../domain/errors.js';
 import { systemClock } from '../domain/ports/runtime.port.js';
 import { createLogger } from '../logger.js';
-import { buildServices } from '../services.js';
+import { buildBackupCatalog, buildServices } from '../services.js';
 import { openStore } from '../store/open-store.js';
 import type { CliContext } from './cli-context.js';
 import { registerCommands } from './commands/index.js';
@@ -24,11 +24,25 @@ export function buildProgram(ctx: CliContext): Command {
 
 function createContext(options: LoadOptions): CliContext {
   let config: Config | undefined;
-  const getConfig = (): Config => (config ??= loadConfig(withEnvFile(), options));
-  const logger = () => createLogger(getConfig().LOG_LEVEL === 'info' ? 'warn' : getConfig().LOG_LEVEL);
+  const load = (offline: boolean): Config => {
+    try {
+      return loadConfig(withEnvFile(), { ...options, offline });
+    } catch (error) {
+      // A configuration problem is the operator's to fix (exit status 1), not an internal error.
+      if (error instanceof ConfigError) throw new DomainError('CONFIGURATION', error.message);
+      throw error;
+    }
+  };
+  const getConfig = (): Config => (config ??= load(false));
+  const logLevel = (cfg: Config) => (cfg.LOG_LEVEL === 'info' ? 'warn' : cfg.LOG_LEVEL);
+  const logger = () => createLogger(logLevel(getConfig()));
   return {
     config: getConfig,
     logger,
+    backupFiles: () => {
+      const cfg = load(true);
+      return buildBackupCatalog(cfg, { clock: systemClock, logger: createLogger(logLevel(cfg)) });
+    },
     open: async () => {
       const cfg = getConfig();
       const log = logger();

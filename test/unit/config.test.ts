@@ -27,6 +27,8 @@ describe('loadConfig', () => {
     expect(c.PROCESS_ROLES).toEqual(['api', 'bot', 'jobs']);
     expect(c.creditPackages).toEqual(DEFAULT_CREDIT_PACKAGES);
     expect(c.CORS_ORIGINS).toEqual(['http://localhost:3000', 'http://localhost:5173']);
+    // Running jobs get 20 s on SIGTERM: the stop fits in the 30 s platforms wait before killing.
+    expect(c).toMatchObject({ SHUTDOWN_GRACE_MS: 20_000, JOB_RUNS_RETENTION_DAYS: 90 });
   });
 
   it('treats NODE_ENV unset as production: MONGODB_URI and an auth key required, the default named', () => {
@@ -92,10 +94,23 @@ describe('loadConfig', () => {
     ['CORS_ORIGINS', 'https://a.example.com/app'],
     ['EMBEDDED_MONGO_PORT', '0'],
     ['METRICS_TOKEN', 'short'],
+    ['SHUTDOWN_GRACE_MS', '-1'],
+    ['SHUTDOWN_GRACE_MS', 'soon'],
+    ['JOB_RUNS_RETENTION_DAYS', '0'],
   ])('stops on a bad %s and names it', (name, value) => {
     const problems = problemsOf({ [name]: value });
     expect(problems.length).toBeGreaterThan(0);
     expect(problems.join('\n')).toContain(name);
+  });
+
+  it('lets a files-only command (backup verify) load production without a database or an auth key', () => {
+    const c = loadConfig({ NODE_ENV: 'production', BACKUP_DIR: '/srv/backups' }, { offline: true });
+    expect(c).toMatchObject({ NODE_ENV: 'production', backupDir: '/srv/backups' });
+    expect(c.MONGODB_URI).toBeUndefined();
+    // Values are still checked.
+    expect(() => loadConfig({ NODE_ENV: 'production', BACKUP_RETENTION: '0' }, { offline: true })).toThrow(
+      /BACKUP_RETENTION/,
+    );
   });
 
   it('requires MONGODB_URI and an auth key in production', () => {

@@ -12,7 +12,13 @@ const MEMORY_ENGINE_HINT =
   'no database configured: with the in-memory engine the data lives inside the running server process, so ' +
   'this command cannot reach it. Use the running server instead: admin GraphQL (query { backups { name } }, ' +
   'mutation { createBackup { name } }, verifyBackup(name), restoreBackup(name, confirm: true)) or the Discord ' +
-  'commands /backup run and /backup status. To use this command, set MONGODB_URI (or MONGOMS_SYSTEM_BINARY).';
+  'commands /backup run and /backup status. To use this command, set MONGODB_URI (or MONGOMS_SYSTEM_BINARY). ' +
+  '(`backup verify <name>` needs no database: it reads the files in BACKUP_DIR.)';
+
+/** Why a command other than verify stops without a database configured (production without MONGODB_URI). */
+const needsDatabase = (detail: string): string =>
+  `this backup command needs the database, and it is not configured: ${detail}\n` +
+  '(`backup verify <name>` needs no database: it reads the files in BACKUP_DIR.)';
 
 const operator = () => ({ type: 'admin' as const, id: `cli:${userInfo().username}` });
 
@@ -36,9 +42,11 @@ const describeVerification = (v: BackupVerification): string =>
 export function registerBackupCommand(program: Command, ctx: CliContext): void {
   const withServices = async (fn: (services: Services) => Promise<void>): Promise<void> => {
     const opened = await ctx.open().catch((error: unknown) => {
-      if (error instanceof DomainError && error.code === 'CONFIGURATION')
-        throw new DomainError('CONFIGURATION', MEMORY_ENGINE_HINT);
-      throw error;
+      if (!(error instanceof DomainError && error.code === 'CONFIGURATION')) throw error;
+      // The memory engine's refusal carries no variable name; a configuration problem names it.
+      if (/MONGODB_URI: required/.test(error.message))
+        throw new DomainError('CONFIGURATION', needsDatabase(error.message));
+      throw new DomainError('CONFIGURATION', MEMORY_ENGINE_HINT);
     });
     try {
       await fn(opened.services);
@@ -77,15 +85,16 @@ export function registerBackupCommand(program: Command, ctx: CliContext): void {
 
   backup
     .command('verify <name>')
-    .description('check checksums, every line, counts and the ledger invariants inside a backup')
-    .action((name: string) =>
-      withServices(async ({ backups }) => {
-        const bar = progress();
-        const v = await backups.verify({ name, onProgress: bar.listener }).finally(() => bar.stop());
-        ctx.print({ event: 'verified', verification: v }, describeVerification(v));
-        if (!v.ok) process.exitCode = CHECK_FAILED_EXIT;
-      }),
-    );
+    .description('check checksums, every line, counts and the ledger invariants inside a backup (no database needed)')
+    .action(async (name: string) => {
+      const bar = progress();
+      const v = await ctx
+        .backupFiles()
+        .verify({ name, onProgress: bar.listener })
+        .finally(() => bar.stop());
+      ctx.print({ event: 'verified', verification: v }, describeVerification(v));
+      if (!v.ok) process.exitCode = CHECK_FAILED_EXIT;
+    });
 
   backup
     .command('restore <name>')

@@ -1,5 +1,5 @@
-import { DomainError, notFound } from '../errors.js';
-import type { BackupEntry, BackupRepository } from '../ports/backup-repository.port.js';
+import { DomainError } from '../errors.js';
+import type { BackupRepository } from '../ports/backup-repository.port.js';
 import { backupSourceOf, type BackupSource } from '../ports/backup-source.port.js';
 import type { Clock, Logger } from '../ports/runtime.port.js';
 import type { LeaseRunner } from '../ports/lease.port.js';
@@ -10,17 +10,13 @@ import { RestoreProcess, type RecoveryReport } from './restore.process.js';
 import {
   BACKUP_FORMAT,
   MANIFEST_FILE,
-  VERIFICATION_FILE,
-  assertBackupName,
   backupNameFor,
-  compareNewestFirst,
-  isBackupName,
   summarizeManifest,
   type BackupManifest,
 } from './backup-manifest.js';
 import { writeCollections } from './backup-write.js';
 import { planRetention } from './backup-retention.js';
-import { readManifest, verifyBackupFiles } from './backup-verify.js';
+import { BackupCatalog } from './backup-catalog.js';
 import type {
   BackupSummary,
   BackupVerification,
@@ -77,6 +73,7 @@ export class BackupService {
   private readonly o: Resolved;
   private readonly source: BackupSource;
   private readonly restores: RestoreProcess;
+  private readonly catalog: BackupCatalog;
 
   constructor(options: BackupServiceOptions) {
     this.o = {
@@ -88,6 +85,7 @@ export class BackupService {
       maintenance: options.maintenance ?? new MaintenanceService({ store: options.store, clock: options.clock }),
     };
     this.source = backupSourceOf(options.store);
+    this.catalog = new BackupCatalog(this.o);
     this.restores = new RestoreProcess({
       ...this.o,
       source: this.source,
@@ -162,22 +160,12 @@ export class BackupService {
   }
 
   /** Complete backups, newest first. */
-  async list(): Promise<BackupSummary[]> {
-    const out: BackupSummary[] = [];
-    for (const entry of await this.o.repository.list()) {
-      if (!entry.complete || !isBackupName(entry.name)) continue;
-      const { manifest, problems } = await readManifest(this.o.repository, entry.name);
-      if (!manifest) {
-        this.o.logger?.warn({ backup: entry.name, problems }, 'backup directory with an unreadable manifest');
-        continue;
-      }
-      out.push(summarizeManifest(manifest, await this.lastVerification(entry.name)));
-    }
-    return out.sort((a, b) => compareNewestFirst(a.name, b.name));
+  list(): Promise<BackupSummary[]> {
+    return this.catalog.list();
   }
 
-  async verify(input: VerifyBackupInput): Promise<BackupVerification> {
-    return (await this.verifyAndRecord(input)).verification;
+  verify(input: VerifyBackupInput): Promise<BackupVerification> {
+    return this.catalog.verify(input);
   }
 
   /**
@@ -191,7 +179,7 @@ export class BackupService {
       async (signal) => {
         await this.restores.recover();
         // Restores exactly the manifest that was verified, not one read again afterwards.
-        const { verification, manifest } = await this.verifyAndRecord(input);
+        const { verification, manifest } = await this.catalog.verifyAndRecord(input);
         if (!verification.ok || !manifest) {
           const first = verification.problems
             .slice(0, 3)
@@ -269,43 +257,11 @@ export class BackupService {
     return { backup: { ...backup, lastVerification: { at: verification.checkedAt, ok: true } }, verification, prune };
   }
 
-  private async verifyAndRecord(
-    input: VerifyBackupInput,
-  ): Promise<{ verification: BackupVerification; manifest: BackupManifest | null }> {
-    await this.requireComplete(input.name);
-    const outcome = await verifyBackupFiles(this.o.repository, input.name, this.o.batchSize, input.onProgress);
-    const checkedAt = this.o.clock.now();
-    const ok = outcome.problems.length === 0;
-    await this.o.repository
-      .writeJson(input.name, VERIFICATION_FILE, { ok, at: checkedAt.toISOString(), toolVersion: this.o.toolVersion })
-      .catch((e: unknown) => this.o.logger?.warn({ err: e, backup: input.name }, 'could not record the verification'));
-    if (!ok)
-      this.o.logger?.warn({ backup: input.name, problems: outcome.problems.slice(0, 10) }, 'backup failed verify');
-    const { collections, problems } = outcome;
-    return { verification: { name: input.name, ok, checkedAt, collections, problems }, manifest: outcome.manifest };
-  }
-
   private async freshName(at: Date): Promise<string> {
     const taken = new Set((await this.o.repository.list()).map((e) => e.name));
     for (let attempt = 0; ; attempt += 1) {
       const name = backupNameFor(at, attempt);
       if (!taken.has(name)) return name;
     }
-  }
-
-  private async requireComplete(name: string): Promise<BackupEntry> {
-    assertBackupName(name);
-    const entry = (await this.o.repository.list()).find((e) => e.name === name && e.complete);
-    if (!entry) throw notFound(`backup ${name}`, { name });
-    return entry;
-  }
-
-  private async lastVerification(name: string): Promise<{ at: Date; ok: boolean } | null> {
-    const v = (await this.o.repository.readJson(name, VERIFICATION_FILE).catch(() => null)) as {
-      ok?: unknown;
-      at?: unknown;
-    } | null;
-    if (!v || typeof v.ok !== 'boolean' || typeof v.at !== 'string') return null;
-    return { ok: v.ok, at: new Date(v.at) };
   }
 }

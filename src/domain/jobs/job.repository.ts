@@ -55,6 +55,22 @@ export class JobRepository {
     await this.runs.updateOne({ _id }, { $set: finished });
   }
 
+  /**
+   * Runs of a lease still marked running by a holder other than `holder`. Runs recorded before runs
+   * named their lease are matched by job name (a job's lease is named after it by default).
+   */
+  openRunsOf(lease: string, holder: string): Promise<JobRunDoc[]> {
+    return this.runs.find(
+      { outcome: 'running', holder: { $ne: holder }, $or: [{ lease }, { lease: { $exists: false }, job: lease }] },
+      { sort: { startedAt: 1, _id: 1 } },
+    );
+  }
+
+  /** Closes a run only if it is still running: a holder that finishes it itself keeps its own outcome. */
+  async closeOpenRun(id: string, closed: Pick<JobRunDoc, 'outcome' | 'error' | 'finishedAt' | 'expireAt'>) {
+    return (await this.runs.updateOne({ _id: id, outcome: 'running' }, { $set: closed })) !== null;
+  }
+
   run(id: string): Promise<JobRunDoc | null> {
     return this.runs.findOne({ _id: id });
   }

@@ -3,6 +3,8 @@ import type { ExclusiveOptions, LeaseRunner } from '../ports/lease.port.js';
 import type { JobRunDoc } from '../ports/documents.js';
 import type { AlertSink, Clock, Logger } from '../ports/runtime.port.js';
 import type { Store } from '../ports/store.port.js';
+import { ActiveRuns, type ShutdownReport } from './active-runs.js';
+import { JobLeases, type Acquired } from './job-lease.js';
 import { JobRepository } from './job.repository.js';
 import { toJobRun, type JobRun, type JobWork, type ListRunsInput, type RunOptions } from './job.types.js';
 
@@ -19,9 +21,13 @@ export interface JobServiceOptions {
   renewEveryMs?: number;
   /** Reads the maintenance switch: scheduled work is skipped while it is on. */
   maintenance?: { current(): Promise<{ reason: string } | null> };
+  /** How long a finished run stays in `jobRuns` before the TTL index deletes it (JOB_RUNS_RETENTION_DAYS). */
+  runRetentionDays?: number;
 }
 
-type Acquired = { acquired: true } | { acquired: false; reason: string };
+/** After a shutdown aborts a run's signal, how long the work gets to stop by itself before it is cut loose. */
+export const ABORT_SETTLE_MS = 1000;
+const DAY_MS = 86_400_000;
 
 const describe = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -37,11 +43,13 @@ export class JobService implements LeaseRunner {
   private readonly alerts: AlertSink;
   private readonly logger: Logger;
   readonly holder: string;
-  private readonly leaseMs: number;
   private readonly renewEveryMs: number;
   private readonly running = new Set<string>();
+  private readonly active = new ActiveRuns();
   private readonly maintenance: JobServiceOptions['maintenance'];
+  private readonly retentionMs: number;
   private readonly repo: JobRepository;
+  private readonly leases: JobLeases;
 
   constructor(options: JobServiceOptions) {
     this.store = options.store;
@@ -49,15 +57,18 @@ export class JobService implements LeaseRunner {
     this.alerts = options.alerts;
     this.logger = options.logger;
     this.holder = options.holder;
-    this.leaseMs = options.leaseMs ?? 5 * 60_000;
-    this.renewEveryMs = options.renewEveryMs ?? Math.floor(this.leaseMs / 3);
+    const leaseMs = options.leaseMs ?? 5 * 60_000;
+    this.renewEveryMs = options.renewEveryMs ?? Math.floor(leaseMs / 3);
     this.maintenance = options.maintenance;
+    this.retentionMs = (options.runRetentionDays ?? 90) * DAY_MS;
     this.repo = new JobRepository(options);
+    this.leases = new JobLeases({ ...options, repo: this.repo, leaseMs });
   }
 
   async run(job: string, work: JobWork, options: RunOptions = {}): Promise<JobRun> {
     const startedAt = this.clock.now();
     const leaseName = options.lease ?? job;
+    if (this.active.closing) return this.skip(job, startedAt, 'this instance is shutting down');
     if (this.running.has(leaseName))
       return this.skip(job, startedAt, `the previous ${leaseName} run on this instance is still going`);
     this.running.add(leaseName);
@@ -66,7 +77,7 @@ export class JobService implements LeaseRunner {
       try {
         const paused = options.duringMaintenance ? null : await this.maintenance?.current();
         if (paused) return await this.skip(job, startedAt, `maintenance: ${paused.reason}`);
-        lease = await this.acquire(leaseName, options.slot ?? startedAt, startedAt);
+        lease = await this.leases.acquire(leaseName, options.slot ?? startedAt, startedAt);
       } catch (error) {
         return await this.failBeforeStart(job, startedAt, error);
       }
@@ -101,7 +112,22 @@ export class JobService implements LeaseRunner {
     if (outcome) throw outcome.error;
     if (run.outcome === 'skipped')
       throw new DomainError('CONFLICT', `${lease} is busy: ${String(run.summary?.reason ?? 'lease held')}`);
-    throw new DomainError('INTERNAL', `${run.job} could not start: ${run.error ?? 'unknown error'}`);
+    throw new DomainError('INTERNAL', `${run.job} did not complete: ${run.error ?? 'unknown error'}`);
+  }
+
+  /**
+   * Graceful shutdown: refuses new runs at once, waits up to `graceMs` for the runs in progress, then
+   * aborts their signals, records them as failed (interrupted) and gives their leases back, so another
+   * instance can take the job at once instead of waiting for the lease to expire.
+   */
+  async shutdown(graceMs: number, settleMs = ABORT_SETTLE_MS): Promise<ShutdownReport> {
+    const report = await this.active.drain(graceMs, settleMs);
+    for (const r of report.interrupted)
+      this.logger.warn(
+        { job: r.job, runId: r.runId, leaseReleased: r.leaseReleased },
+        `job ${r.job} interrupted by shutdown; ${r.leaseReleased ? 'lease released' : 'lease NOT released: it will expire'}`,
+      );
+    return report;
   }
 
   /** Newest first. */
@@ -117,34 +143,74 @@ export class JobService implements LeaseRunner {
   }
 
   private async execute(job: string, lease: string, work: JobWork, startedAt: Date, alert: boolean): Promise<JobRun> {
-    const run: JobRunDoc = { _id: this.store.newId(), job, holder: this.holder, startedAt, outcome: 'running' };
+    const run: JobRunDoc = { _id: this.store.newId(), job, lease, holder: this.holder, startedAt, outcome: 'running' };
     const fence = new AbortController();
-    const renewal = setInterval(() => void this.renew(lease, fence), this.renewEveryMs);
-    renewal.unref();
+    const tracked = this.active.track(job, run._id, fence);
+    let released = false;
     try {
-      await this.repo.insertRun(run);
-      const result = (await work(fence.signal)) ?? {};
-      run.outcome = result.problem ? 'failed' : 'succeeded';
-      if (result.problem) run.error = result.problem;
-      if (result.summary) run.summary = result.summary;
-    } catch (error) {
-      run.outcome = 'failed';
-      run.error = describe(error);
+      const renewal = setInterval(() => void this.leases.renew(lease, fence), this.renewEveryMs);
+      renewal.unref();
+      try {
+        await this.closeAbandoned(lease, startedAt);
+        await this.repo.insertRun(run);
+        const result = (await tracked.race(work(fence.signal))) ?? {};
+        run.outcome = result.problem ? 'failed' : 'succeeded';
+        if (result.problem) run.error = result.problem;
+        if (result.summary) run.summary = result.summary;
+      } catch (error) {
+        run.outcome = 'failed';
+        run.error = describe(error);
+      } finally {
+        clearInterval(renewal);
+      }
+      const finishedAt = this.clock.now();
+      Object.assign(run, {
+        finishedAt,
+        durationMs: finishedAt.getTime() - startedAt.getTime(),
+        expireAt: this.expireAt(finishedAt),
+      });
+      // Recorded before the lease is given back: whoever takes it next sees this run closed.
+      await this.repo
+        .finishRun(run)
+        .catch((e: unknown) => this.logger.error({ err: e, job }, 'could not record the job run'));
+      released = await this.leases.release(lease);
+      const log = { job, runId: run._id, outcome: run.outcome, durationMs: run.durationMs, summary: run.summary };
+      if (run.outcome === 'failed') {
+        this.logger.error({ ...log, error: run.error }, `job ${job} failed`);
+        if (alert) await this.alert(job, run);
+      } else this.logger.info(log, `job ${job} succeeded`);
+      return toJobRun(run);
     } finally {
-      clearInterval(renewal);
-      await this.release(lease);
+      tracked.end(released);
     }
-    const finishedAt = this.clock.now();
-    Object.assign(run, { finishedAt, durationMs: finishedAt.getTime() - startedAt.getTime() });
-    await this.repo
-      .finishRun(run)
-      .catch((e: unknown) => this.logger.error({ err: e, job }, 'could not record the job run'));
-    const log = { job, runId: run._id, outcome: run.outcome, durationMs: run.durationMs, summary: run.summary };
-    if (run.outcome === 'failed') {
-      this.logger.error({ ...log, error: run.error }, `job ${job} failed`);
-      if (alert) await this.alert(job, run);
-    } else this.logger.info(log, `job ${job} succeeded`);
-    return toJobRun(run);
+  }
+
+  /**
+   * Runs of this lease still marked running by another holder: that holder stopped renewing the
+   * lease (this instance could not have taken it otherwise), so they will never finish. Closed as
+   * failed with the reason; best effort, the run taking over goes ahead either way.
+   */
+  private async closeAbandoned(lease: string, now: Date): Promise<void> {
+    try {
+      for (const open of await this.repo.openRunsOf(lease, this.holder)) {
+        const error = `abandoned: ${open.holder} stopped renewing the ${lease} lease during this run; closed by ${this.holder} when it took the lease`;
+        const closed = await this.repo.closeOpenRun(open._id, {
+          outcome: 'failed',
+          error,
+          finishedAt: now,
+          expireAt: this.expireAt(now),
+        });
+        if (!closed) continue;
+        this.logger.warn({ job: open.job, runId: open._id, holder: open.holder }, `job ${open.job} run abandoned`);
+        await this.alert(open.job, { ...open, error }, 'warning');
+      }
+    } catch (error) {
+      this.logger.warn({ err: error, lease }, 'could not close the runs a previous holder left open');
+    }
+  }
+
+  private expireAt(finishedAt: Date): Date {
+    return new Date(finishedAt.getTime() + this.retentionMs);
   }
 
   private async skip(job: string, at: Date, reason: string): Promise<JobRun> {
@@ -175,6 +241,7 @@ export class JobService implements LeaseRunner {
       startedAt: at,
       finishedAt: at,
       durationMs: 0,
+      expireAt: this.expireAt(at),
       ...result,
     };
   }
@@ -186,48 +253,12 @@ export class JobService implements LeaseRunner {
       .catch((e: unknown) => this.logger.warn({ err: e, job: run.job }, 'could not record the job run'));
   }
 
-  private async acquire(job: string, slot: Date, now: Date): Promise<Acquired> {
-    if (await this.repo.takeLease(job, { holder: this.holder, now, expiresAt: this.expiry(), slot }))
-      return { acquired: true };
-    const lock = await this.repo.lease(job);
-    if (lock && lock.expiresAt > now)
-      return { acquired: false, reason: `lease held by ${lock.holder} until ${lock.expiresAt.toISOString()}` };
-    return { acquired: false, reason: `slot ${slot.toISOString()} already ran` };
-  }
-
-  private expiry(): Date {
-    return new Date(this.clock.now().getTime() + this.leaseMs);
-  }
-
-  /**
-   * A renewal that fails means another holder may take the lease once it expires: the work is told
-   * to stop (its signal aborts) rather than risk two holders running the same job.
-   */
-  private async renew(job: string, fence: AbortController): Promise<void> {
-    if (fence.signal.aborted) return;
-    try {
-      const kept = await this.repo.extendLease(job, this.holder, this.expiry());
-      if (kept) return;
-      this.logger.warn({ job, holder: this.holder }, 'job lease lost while running; stopping the work');
-      fence.abort(new DomainError('CONFLICT', `the ${job} lease was lost while running`));
-    } catch (error) {
-      this.logger.warn({ err: error, job }, 'could not renew the job lease; stopping the work');
-      fence.abort(new DomainError('CONFLICT', `the ${job} lease could not be renewed`));
-    }
-  }
-
-  private async release(job: string): Promise<void> {
-    await this.repo
-      .extendLease(job, this.holder, this.clock.now())
-      .catch((e: unknown) => this.logger.warn({ err: e, job }, 'could not release the job lease; it will expire'));
-  }
-
-  private async alert(job: string, run: JobRunDoc): Promise<void> {
+  private async alert(job: string, run: JobRunDoc, severity: 'critical' | 'warning' = 'critical'): Promise<void> {
     try {
       await this.alerts.send({
-        severity: 'critical',
+        severity,
         title: `Scheduled job ${job} failed`,
-        body: `${run.error ?? 'unknown error'} (run ${run._id} on ${run.holder}, ${run.durationMs} ms)`,
+        body: `${run.error ?? 'unknown error'} (run ${run._id} on ${run.holder}${run.durationMs === undefined ? '' : `, ${run.durationMs} ms`})`,
         action: `Check the logs for run ${run._id}; the job runs again at its next slot.`,
         key: `job:${job}`,
       });

@@ -149,6 +149,8 @@ export interface JobLockDoc {
 export interface JobRunDoc {
   _id: string;
   job: string;
+  /** The `jobLocks` lease the run held (absent on runs recorded before runs named it). */
+  lease?: string;
   holder: string;
   startedAt: Date;
   finishedAt?: Date;

@@ -28,6 +28,13 @@ import { Table, indexKey } from './table.js';
 
 type Doc = Record<string, unknown> & { _id: string };
 
+export interface MemoryStoreOptions {
+  /** The TTL monitor's clock (default: the system's). */
+  now?: () => Date;
+  /** How often, at most, the TTL monitor deletes expired documents (MongoDB's runs every 60 s). */
+  ttlEveryMs?: number;
+}
+
 /**
  * The reference engine. Transactions are serialisable because they run one at a time (a FIFO
  * mutex); each buffers its writes in an overlay that only `commit` applies, synchronously, so
@@ -43,6 +50,12 @@ export class MemoryStore implements Store, BackupSource {
   private readonly active = new AsyncLocalStorage<MemoryTx>();
   private readonly restores = new Map<string, MemoryRestore>();
   private closed = false;
+  /** Like MongoDB's monitor, the first pass comes one interval after start. */
+  private lastTtlPass: number;
+
+  constructor(private readonly options: MemoryStoreOptions = {}) {
+    this.lastTtlPass = (options.now?.() ?? new Date()).getTime();
+  }
 
   table(name: string): Table {
     let t = this.tables.get(name);
@@ -70,6 +83,7 @@ export class MemoryStore implements Store, BackupSource {
     this.assertOpen();
     if (this.active.getStore()) throw new StoreUsageError(NESTED_TRANSACTION);
     return this.mutex.run(async () => {
+      this.expireDocuments();
       const tx = new MemoryTx(this);
       try {
         const result = await this.active.run(tx, () => fn(tx));
@@ -142,6 +156,17 @@ export class MemoryStore implements Store, BackupSource {
     const started = Date.now();
     await this.mutex.run(async () => undefined);
     return { waitedMs: Date.now() - started, method: 'serialized' };
+  }
+
+  /**
+   * The TTL monitor: as on MongoDB, expired documents go in a pass of their own, between
+   * transactions (here: at the start of one, under the lock), at most every `ttlEveryMs`.
+   */
+  private expireDocuments(): void {
+    const now = (this.options.now?.() ?? new Date()).getTime();
+    if (now - this.lastTtlPass < (this.options.ttlEveryMs ?? 60_000)) return;
+    this.lastTtlPass = now;
+    for (const table of this.tables.values()) for (const id of table.expired(now)) table.remove(id);
   }
 
   async ping(): Promise<void> {

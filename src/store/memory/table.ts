@@ -69,6 +69,28 @@ export class Table {
     if (set && set.size === 0) map.delete(key);
   }
 
+  /**
+   * Ids of the documents a TTL index has expired by `nowMs`: its (single) field holds a date, or an
+   * array holding one, at least `expireAfterSeconds` old. Like MongoDB, other values never expire.
+   */
+  expired(nowMs: number): string[] {
+    const ttl = [...this.indexes.values()].map((i) => i.spec).filter((s) => s.expireAfterSeconds !== undefined);
+    if (ttl.length === 0) return [];
+    const out: string[] = [];
+    for (const doc of this.docs.values())
+      for (const spec of ttl) {
+        const value = getPath(doc, Object.keys(spec.keys)[0] ?? '');
+        const dates = (Array.isArray(value) ? value : [value]).filter((v): v is Date => v instanceof Date);
+        if (dates.length === 0) continue;
+        const earliest = Math.min(...dates.map((d) => d.getTime()));
+        if (earliest + (spec.expireAfterSeconds ?? 0) * 1000 <= nowMs) {
+          out.push(doc._id);
+          break;
+        }
+      }
+    return out;
+  }
+
   idsWithKey(indexName: string, key: string): ReadonlySet<string> {
     return this.indexes.get(indexName)?.map.get(key) ?? new Set();
   }

@@ -1,4 +1,6 @@
 import { mkdtempSync } from 'node:fs';
+import { buildBackupCatalog } from '../../../src/services.js';
+import { systemClock } from '../../../src/domain/ports/runtime.port.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -15,9 +17,11 @@ afterEach(async () => {
 
 async function devPurchase(env: Record<string, string>, args: string[]): Promise<Record<string, unknown>> {
   const printed: Record<string, unknown>[] = [];
+  const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
   const ctx: CliContext = {
     config: () => loadConfig(env),
-    logger: () => ({ debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined }),
+    logger: () => silent,
+    backupFiles: () => buildBackupCatalog(loadConfig(env), { clock: systemClock, logger: silent }),
     open: () => Promise.reject(new Error('dev purchase goes through the running server')),
     print: (data) => printed.push(data),
   };

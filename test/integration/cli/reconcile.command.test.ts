@@ -5,7 +5,7 @@ import { buildProgram } from '../../../src/cli/main.js';
 import { loadConfig } from '../../../src/config.js';
 import { systemClock } from '../../../src/domain/ports/runtime.port.js';
 import { createLogger } from '../../../src/logger.js';
-import { buildServices } from '../../../src/services.js';
+import { buildBackupCatalog, buildServices } from '../../../src/services.js';
 import { MemoryStore } from '../../../src/store/memory/memory.store.js';
 import { StripeFake } from '../../fakes/stripe/stripe-fake.server.js';
 
@@ -37,6 +37,7 @@ describe('reconcile command', () => {
     const ctx: CliContext = {
       config: () => config,
       logger: () => logger,
+      backupFiles: () => buildBackupCatalog(config, { clock: systemClock, logger }),
       open: async () => ({ store, services, close: async () => undefined }),
       print: (data) => void printed.push(data),
     };

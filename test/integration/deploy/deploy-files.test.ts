@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../../../src/config.js';
+import { SHUTDOWN_MARGIN_MS } from '../../../src/main.js';
 import { dockerIgnore, parseDockerfile } from '../../helpers/dockerfile.js';
 
 /** The deployment files, checked statically (no Docker engine or Render account on test machines). */
@@ -93,6 +94,7 @@ interface ComposeService {
   volumes?: string[];
   healthcheck?: { test?: string[]; disable?: boolean };
   depends_on?: Record<string, { condition: string }>;
+  stop_grace_period?: string;
 }
 
 describe('compose.yaml', () => {
@@ -124,6 +126,14 @@ describe('compose.yaml', () => {
     expect(backups?.split(':')[0]).toBeTruthy();
     expect(Object.keys(compose.volumes)).toContain(backups?.split(':')[0]);
     expect(worker?.healthcheck?.disable).toBe(true);
+  });
+
+  it('gives each service the time a graceful shutdown takes before Docker kills it', () => {
+    const config = loadConfig({ NODE_ENV: 'development' });
+    for (const s of [api, worker]) {
+      const seconds = Number(/^(\d+)s$/.exec(s?.stop_grace_period ?? '')?.[1] ?? 10); // Docker's default: 10 s
+      expect(seconds * 1000).toBeGreaterThan(config.SHUTDOWN_GRACE_MS + SHUTDOWN_MARGIN_MS);
+    }
   });
 
   it('sets only variables src/config.ts knows; .env.example names what production needs besides', () => {

@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { buildBackupCatalog } from '../../../src/services.js';
+import { systemClock } from '../../../src/domain/ports/runtime.port.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -25,9 +27,11 @@ function tempDir(): string {
 /** Runs `token …` through the real command with a context over the given environment. */
 async function runToken(env: Record<string, string>, args: string[]): Promise<Record<string, unknown>> {
   const printed: Record<string, unknown>[] = [];
+  const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
   const ctx: CliContext = {
     config: () => loadConfig(env),
-    logger: () => ({ debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined }),
+    logger: () => silent,
+    backupFiles: () => buildBackupCatalog(loadConfig(env), { clock: systemClock, logger: silent }),
     open: () => Promise.reject(new Error('the token command needs no database')),
     print: (data) => printed.push(data),
   };
