@@ -76,7 +76,8 @@ describe.skipIf(chromiumMissing)('support console (/console) in chromium', () =>
   it('signs support in with a pasted token, lands on the overview, and keeps the token out of URL and localStorage', async () => {
     await signIn(['support']);
     await expect.poll(() => page.locator('h1').textContent()).toBe('Overview');
-    expect(await js('document.activeElement?.tagName')).toBe('H1');
+    // Focus moves in an effect after the render that shows the heading: wait for it, don't race it.
+    await expect.poll(() => js('document.activeElement?.tagName')).toBe('H1');
     expect(page.url()).not.toMatch(/eyJ/);
     expect(await js('localStorage.length')).toBe(0);
     expect(await page.getByRole('link', { name: 'Backups and jobs' }).count()).toBe(0);
@@ -94,7 +95,7 @@ describe.skipIf(chromiumMissing)('support console (/console) in chromium', () =>
     await page.locator('#adjust-reason').fill('Webhook failed');
     await page.getByRole('button', { name: 'Apply adjustment' }).click();
     await page.getByText('Added 10 credits. New balance: 15.').waitFor();
-    expect(await js('document.activeElement?.textContent')).toBe('Added 10 credits. New balance: 15.');
+    await expect.poll(() => js('document.activeElement?.textContent')).toBe('Added 10 credits. New balance: 15.');
     await expect.poll(() => summary('balance').textContent()).toBe('15');
     const row = page
       .locator('table', { has: page.locator('caption', { hasText: 'Ledger entries' }) })
