@@ -63,10 +63,8 @@ export async function startService(options: StartOptions): Promise<RunningServic
   });
   // Stopped in reverse order: intake first (bot, HTTP, cron), then the running jobs get their grace
   // period, and the alert sink closes last so an interrupted job's alert still goes out.
-  const stops: Array<() => Promise<void>> = [
-    () => services.alerts.close(),
-    async () => void (await services.jobs.shutdown(config.SHUTDOWN_GRACE_MS)),
-  ];
+  let jobsStopped: Promise<unknown> | undefined;
+  const stops: Array<() => Promise<void>> = [() => services.alerts.close(), async () => void (await jobsStopped)];
   const discord = createDiscordBot({ config, services, clock, logger });
   // A restore this or another process left half-done is finished (or undone) before serving.
   await services.backups
@@ -76,15 +74,15 @@ export async function startService(options: StartOptions): Promise<RunningServic
 
   let scheduler: Scheduler | undefined;
   const jobs = config.PROCESS_ROLES.includes('jobs') ? defineJobs(config, services, clock) : [];
-  if (config.PROCESS_ROLES.includes('jobs')) {
-    scheduler = new Scheduler({
+  if (jobs.length > 0) {
+    const started = new Scheduler({
       jobs,
       runner: services.jobs,
       timezone: config.JOBS_TIMEZONE,
       logger,
       runs: metrics.jobRuns,
     }).start();
-    const started = scheduler;
+    scheduler = started;
     stops.push(() => started.stop());
   }
 
@@ -141,8 +139,8 @@ export async function startService(options: StartOptions): Promise<RunningServic
     discord,
     scheduler,
     close: async () => {
-      // Refuses new job runs at once (a shutdown is idempotent: the step above awaits this one).
-      void services.jobs.shutdown(config.SHUTDOWN_GRACE_MS);
+      // Refuses new job runs at once; the jobs' step in `stops` waits for this one shutdown to end.
+      jobsStopped ??= services.jobs.shutdown(config.SHUTDOWN_GRACE_MS);
       for (const stop of stops.reverse()) await stop();
     },
   };

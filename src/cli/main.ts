@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
+import { InMemoryEngineError, type CliContext } from './cli-context.js';
 import { ConfigError, loadConfig, takeDefaultEnv, withEnvFile, type Config, type LoadOptions } from '../config.js';
 import { DomainError } from '../domain/errors.js';
 import { systemClock } from '../domain/ports/runtime.port.js';
 import { createLogger } from '../logger.js';
 import { buildBackupCatalog, buildServices } from '../services.js';
 import { openStore } from '../store/open-store.js';
-import type { CliContext } from './cli-context.js';
 import { registerCommands } from './commands/index.js';
 import { EXIT_STATUS_HELP, exitFor } from './exit-codes.js';
 
@@ -49,12 +49,7 @@ function createContext(options: LoadOptions): CliContext {
       const opened = await openStore({ ...cfg, EMBEDDED_MONGO: cfg.EMBEDDED_MONGO }, log);
       if (opened.choice === 'memory') {
         await opened.stop();
-        throw new DomainError(
-          'CONFIGURATION',
-          'no database configured: with the in-memory engine the data lives inside the running server process, ' +
-            'so this command cannot reach it. Set MONGODB_URI (or MONGOMS_SYSTEM_BINARY), or use the GraphQL API ' +
-            '/ Discord commands of the running server instead.',
-        );
+        throw new InMemoryEngineError();
       }
       const services = buildServices({ config: cfg, store: opened.store, clock: systemClock, logger: log });
       return { store: opened.store, services, close: opened.stop };

@@ -23,6 +23,6 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
 /** What a REST client sees of a domain error: its code and message, except for internal ones. */
 export function httpError(error: DomainError, requestId: string): { status: number; body: Record<string, unknown> } {
   const status = HTTP_STATUS[error.code];
-  const message = status >= 500 && error.code === 'INTERNAL' ? 'internal error' : error.message;
+  const message = error.code === 'INTERNAL' ? 'internal error' : error.message;
   return { status, body: { error: message, code: error.code, requestId } };
 }

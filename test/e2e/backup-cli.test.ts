@@ -91,10 +91,21 @@ describe('npm run cli -- backup', () => {
     for (const sub of [['list'], ['create'], ['restore', b.name, '--drop'], ['prune']]) {
       const r = cli(['backup', ...sub], b.offline);
       expect(r.status, sub.join(' ')).toBe(1);
-      expect(r.stderr).toMatch(/^error \[CONFIGURATION\]: this backup command needs the database/);
+      expect(r.stderr).toMatch(
+        /^error \[CONFIGURATION\]: this backup command needs the database and a complete configuration/,
+      );
       expect(r.stderr).toContain('MONGODB_URI: required when NODE_ENV=production');
       expect(r.stderr).toContain('`backup verify <name>` needs no database');
     }
     expect((await b.backups.list()).map((x) => x.name)).toEqual([b.name]);
+  });
+
+  it('names the configuration problem that stops it, not the memory engine, when MONGODB_URI is set', async () => {
+    const b = await backupOnDisk();
+    // Production with a database but no auth key: the configuration fails before any connection.
+    const r = cli(['backup', 'list'], { ...b.offline, MONGODB_URI: 'mongodb://127.0.0.1:9/noi?replicaSet=rs0' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('AUTH_JWT_SECRET: set it or AUTH_JWKS_URL when NODE_ENV=production');
+    expect(r.stderr).not.toContain('data lives inside the running server process');
   });
 });

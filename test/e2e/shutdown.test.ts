@@ -67,6 +67,7 @@ describe('graceful shutdown of the built service', () => {
     expect(out).toMatch(/"job":"reconcile-stripe".*"error":"interrupted: this instance shut down/);
     expect(out).toContain('job reconcile-stripe interrupted by shutdown; lease released');
     expect(out).toContain('stopped cleanly');
+    expect(out).toContain('shutting down');
     expect(out.indexOf('shutting down')).toBeLessThan(out.indexOf('interrupted by shutdown'));
   });
 });

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { BackupSummary, BackupVerification } from '../../domain/backups/backup.types.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Services } from '../../services.js';
-import type { CliContext } from '../cli-context.js';
+import { InMemoryEngineError, type CliContext } from '../cli-context.js';
 import { createProgress } from '../progress.js';
 
 /** Printed instead of the generic message: with the memory engine only the server can back itself up. */
@@ -15,9 +15,9 @@ const MEMORY_ENGINE_HINT =
   'commands /backup run and /backup status. To use this command, set MONGODB_URI (or MONGOMS_SYSTEM_BINARY). ' +
   '(`backup verify <name>` needs no database: it reads the files in BACKUP_DIR.)';
 
-/** Why a command other than verify stops without a database configured (production without MONGODB_URI). */
+/** Why a command other than verify stops on a configuration problem (production without MONGODB_URI, …). */
 const needsDatabase = (detail: string): string =>
-  `this backup command needs the database, and it is not configured: ${detail}\n` +
+  `this backup command needs the database and a complete configuration: ${detail}\n` +
   '(`backup verify <name>` needs no database: it reads the files in BACKUP_DIR.)';
 
 const operator = () => ({ type: 'admin' as const, id: `cli:${userInfo().username}` });
@@ -42,11 +42,10 @@ const describeVerification = (v: BackupVerification): string =>
 export function registerBackupCommand(program: Command, ctx: CliContext): void {
   const withServices = async (fn: (services: Services) => Promise<void>): Promise<void> => {
     const opened = await ctx.open().catch((error: unknown) => {
-      if (!(error instanceof DomainError && error.code === 'CONFIGURATION')) throw error;
-      // The memory engine's refusal carries no variable name; a configuration problem names it.
-      if (/MONGODB_URI: required/.test(error.message))
+      if (error instanceof InMemoryEngineError) throw new DomainError('CONFIGURATION', MEMORY_ENGINE_HINT);
+      if (error instanceof DomainError && error.code === 'CONFIGURATION')
         throw new DomainError('CONFIGURATION', needsDatabase(error.message));
-      throw new DomainError('CONFIGURATION', MEMORY_ENGINE_HINT);
+      throw error;
     });
     try {
       await fn(opened.services);

@@ -4,10 +4,11 @@
  */
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { CliContext } from '../../../src/cli/cli-context.js';
+import { cliContext } from '../../helpers/cli-context.js';
 import { registerBackupCommand } from '../../../src/cli/commands/backup.command.js';
 import { loadConfig } from '../../../src/config.js';
-import { buildBackupCatalog, buildServices } from '../../../src/services.js';
+import { systemClock } from '../../../src/domain/ports/runtime.port.js';
+import { buildServices } from '../../../src/services.js';
 import { MemoryStore } from '../../../src/store/memory/memory.store.js';
 import { seedLedger, tempDir } from '../../helpers/backup-fixtures.js';
 import { RecordingLogger } from '../../helpers/recording-logger.js';
@@ -28,26 +29,23 @@ async function cli() {
   const store = new MemoryStore();
   await seedLedger(store, { accounts: 4, entriesPerAccount: 3 });
   const logger = new RecordingLogger();
-  const printed: Array<Record<string, unknown>> = [];
   const stdout: string[] = [];
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     stdout.push(String(chunk));
     return true;
   });
   let closed = 0;
-  const ctx: CliContext = {
-    config: () => config,
-    logger: () => logger,
-    backupFiles: () => buildBackupCatalog(config, { clock: { now: () => new Date() }, logger }),
+  const { ctx, printed } = cliContext({
+    config,
+    logger,
     open: async () => ({
       store,
-      services: buildServices({ config, store, clock: { now: () => new Date() }, logger }),
+      services: buildServices({ config, store, clock: systemClock, logger }),
       close: async () => {
         closed += 1;
       },
     }),
-    print: (data) => printed.push(data),
-  };
+  });
   const run = async (...args: string[]) => {
     const program = new Command('noi-credits').exitOverride();
     registerBackupCommand(program, ctx);

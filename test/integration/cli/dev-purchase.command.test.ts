@@ -1,11 +1,9 @@
 import { mkdtempSync } from 'node:fs';
-import { buildBackupCatalog } from '../../../src/services.js';
-import { systemClock } from '../../../src/domain/ports/runtime.port.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CliContext } from '../../../src/cli/cli-context.js';
+import { cliContext } from '../../helpers/cli-context.js';
 import { registerDevCommand } from '../../../src/cli/commands/dev.command.js';
 import { loadConfig } from '../../../src/config.js';
 import { startTestServer, type TestServer } from '../../helpers/test-server.js';
@@ -16,15 +14,7 @@ afterEach(async () => {
 });
 
 async function devPurchase(env: Record<string, string>, args: string[]): Promise<Record<string, unknown>> {
-  const printed: Record<string, unknown>[] = [];
-  const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-  const ctx: CliContext = {
-    config: () => loadConfig(env),
-    logger: () => silent,
-    backupFiles: () => buildBackupCatalog(loadConfig(env), { clock: systemClock, logger: silent }),
-    open: () => Promise.reject(new Error('dev purchase goes through the running server')),
-    print: (data) => printed.push(data),
-  };
+  const { ctx, printed } = cliContext({ config: loadConfig(env) });
   const program = new Command().exitOverride();
   registerDevCommand(program, ctx);
   await program.parseAsync(['dev', 'purchase', ...args], { from: 'user' });

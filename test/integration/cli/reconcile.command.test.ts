@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliContext } from '../../../src/cli/cli-context.js';
+import { cliContext } from '../../helpers/cli-context.js';
 import { parseDuration } from '../../../src/cli/commands/reconcile.command.js';
 import { buildProgram } from '../../../src/cli/main.js';
 import { loadConfig } from '../../../src/config.js';
 import { systemClock } from '../../../src/domain/ports/runtime.port.js';
 import { createLogger } from '../../../src/logger.js';
-import { buildBackupCatalog, buildServices } from '../../../src/services.js';
+import { buildServices } from '../../../src/services.js';
 import { MemoryStore } from '../../../src/store/memory/memory.store.js';
 import { StripeFake } from '../../fakes/stripe/stripe-fake.server.js';
 
@@ -33,14 +33,11 @@ describe('reconcile command', () => {
       idempotencyKey: 'cli-buy',
     });
     stripe.completeSession(checkout.id);
-    const printed: Array<Record<string, unknown>> = [];
-    const ctx: CliContext = {
-      config: () => config,
-      logger: () => logger,
-      backupFiles: () => buildBackupCatalog(config, { clock: systemClock, logger }),
+    const { ctx, printed } = cliContext({
+      config,
+      logger,
       open: async () => ({ store, services, close: async () => undefined }),
-      print: (data) => void printed.push(data),
-    };
+    });
 
     await buildProgram(ctx).parseAsync(['node', 'cli', 'reconcile', '--since', '2h']);
 

@@ -1,11 +1,9 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { buildBackupCatalog } from '../../../src/services.js';
-import { systemClock } from '../../../src/domain/ports/runtime.port.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CliContext } from '../../../src/cli/cli-context.js';
+import { cliContext } from '../../helpers/cli-context.js';
 import { registerTokenCommand } from '../../../src/cli/commands/token.command.js';
 import { loadConfig } from '../../../src/config.js';
 import { devSecretPath } from '../../../src/graphql/auth/dev-jwt-secret.js';
@@ -26,15 +24,7 @@ function tempDir(): string {
 
 /** Runs `token …` through the real command with a context over the given environment. */
 async function runToken(env: Record<string, string>, args: string[]): Promise<Record<string, unknown>> {
-  const printed: Record<string, unknown>[] = [];
-  const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-  const ctx: CliContext = {
-    config: () => loadConfig(env),
-    logger: () => silent,
-    backupFiles: () => buildBackupCatalog(loadConfig(env), { clock: systemClock, logger: silent }),
-    open: () => Promise.reject(new Error('the token command needs no database')),
-    print: (data) => printed.push(data),
-  };
+  const { ctx, printed } = cliContext({ config: loadConfig(env) });
   const program = new Command().exitOverride();
   registerTokenCommand(program, ctx);
   await program.parseAsync(['token', ...args], { from: 'user' });
