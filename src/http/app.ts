@@ -46,11 +46,24 @@ export interface HttpApp {
 
 const REQUEST_ID = /^[\w.-]{1,100}$/;
 
-/** The path of a request target as routes match it: no query, lower case, no trailing slash. */
+/**
+ * The path of a request target as routes match it: no query, lower case, no trailing slash. An
+ * absolute-form target (`http://host/graphql`, as sent to proxies) is reduced to its path, like
+ * express does.
+ */
 function routePath(url: string): string {
-  const q = url.indexOf('?');
-  const path = (q === -1 ? url : url.slice(0, q)).toLowerCase();
+  const target = url.startsWith('/') ? url : pathOfAbsolute(url);
+  const q = target.indexOf('?');
+  const path = (q === -1 ? target : target.slice(0, q)).toLowerCase();
   return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+}
+
+function pathOfAbsolute(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
 }
 
 /**

@@ -26,6 +26,32 @@ describe('the HTTP front of the hot routes', () => {
     }
   });
 
+  it('serves an absolute-form request target (as sent to a proxy) like express did', async () => {
+    const { request } = await import('node:http');
+    const { hostname, port } = new URL(srv.url);
+    const body = JSON.stringify({ query: '{ __typename }' });
+    const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request(
+        {
+          host: hostname,
+          port,
+          method: 'POST',
+          path: `${srv.url}/graphql`,
+          headers: { 'content-type': 'application/json' },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ data: { __typename: 'Query' } });
+  });
+
   it('answers GET queries and keeps the caller request id, or gives a fresh one for an unusable id', async () => {
     const kept = await fetch(`${srv.url}/graphql?query=${encodeURIComponent('{ __typename }')}`, {
       headers: { 'x-request-id': 'client-req-42', 'apollo-require-preflight': 'true' },
