@@ -116,13 +116,8 @@ export async function startService(options: StartOptions): Promise<RunningServic
     port = (server.address() as AddressInfo).port;
     const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
     url = `http://${host}:${port}`;
-    stops.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-    );
+    // Requests in flight get the same grace as running jobs (both wait at once); then they are cut.
+    stops.push(() => app.close(config.SHUTDOWN_GRACE_MS));
   }
 
   if (config.PROCESS_ROLES.includes('bot') && config.DISCORD_TOKEN) {

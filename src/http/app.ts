@@ -42,6 +42,12 @@ const corsOptions = (origins: readonly string[]): cors.CorsOptions => ({
 export interface HttpApp {
   (req: IncomingMessage, res: ServerResponse): void;
   listen(port: number, host: string, listening?: () => void): Server;
+  /**
+   * Stops listening and lets the requests already in flight finish, each answered with
+   * `Connection: close` (a deploy must not cut a spend or a Stripe delivery halfway); connections
+   * still busy after `graceMs` are cut.
+   */
+  close(graceMs: number): Promise<void>;
 }
 
 const REQUEST_ID = /^[\w.-]{1,100}$/;
@@ -108,14 +114,23 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   for (const route of options.routes ?? [])
     for (const method of route.methods) routes.set(`${method} ${route.path.toLowerCase()}`, route);
 
+  let server: Server | undefined;
+  let closing = false;
+  const inFlight = new Set<ServerResponse>();
+
   const front = ((req: IncomingMessage, res: ServerResponse) => {
+    if (closing) res.setHeader('connection', 'close');
+    inFlight.add(res);
     const incoming = req.headers['x-request-id'];
     const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     (req as IncomingMessage & { id: string }).id = id;
     res.setHeader('x-request-id', id);
     const started = process.hrtime.bigint();
     const route = routes.get(`${req.method} ${routePath(req.url ?? '/')}`);
-    res.on('finish', () => {
+    res.once('close', () => {
+      inFlight.delete(res);
+      if (closing) server?.closeIdleConnections();
+      if (!res.writableFinished) return; // the client went away before the answer was written
       // The matched route's pattern, never the raw path: unknown paths are one series.
       const pattern = route?.path ?? (req as Partial<Request>).route?.path;
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
@@ -137,7 +152,19 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       route.handle(req, res, id).catch((error: unknown) => answerError(error, id, res, logger));
     });
   }) as HttpApp;
-  front.listen = (port, host, listening) => createServer(front).listen(port, host, listening);
+  front.listen = (port, host, listening) => (server = createServer(front).listen(port, host, listening));
+  front.close = (graceMs) =>
+    new Promise<void>((resolve) => {
+      if (!server) return resolve();
+      closing = true;
+      for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
+      const cut = setTimeout(() => server?.closeAllConnections(), graceMs);
+      server.close(() => {
+        clearTimeout(cut);
+        resolve();
+      });
+      server.closeIdleConnections();
+    });
   return front;
 }
 

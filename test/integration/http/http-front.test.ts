@@ -107,3 +107,45 @@ describe('the HTTP front of the hot routes', () => {
     expect(await res.json()).toEqual({ error: expect.any(String) });
   });
 });
+
+describe('stopping the HTTP front', () => {
+  it('lets a request already in flight finish (with Connection: close) and refuses new connections', async () => {
+    const srv = await startTestServer();
+    const { request } = await import('node:http');
+    const { hostname, port } = new URL(srv.url);
+    const body = JSON.stringify({ query: '{ __typename }' });
+    let answered!: (a: { status: number; connection: string | undefined; text: string }) => void;
+    const answer = new Promise<{ status: number; connection: string | undefined; text: string }>(
+      (resolve) => (answered = resolve),
+    );
+    // The request is in flight once its headers are in: half its body now, the rest after the stop began.
+    const req = request(
+      {
+        host: hostname,
+        port,
+        method: 'POST',
+        path: '/graphql',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => answered({ status: res.statusCode ?? 0, connection: res.headers.connection, text }));
+      },
+    );
+    const failed = new Promise<Error>((resolve) => req.on('error', resolve));
+    req.write(body.slice(0, 10));
+    await new Promise((r) => setTimeout(r, 100));
+    const stopped = srv.close();
+    await new Promise((r) => setTimeout(r, 100));
+    const refused = await fetch(`${srv.url}/healthz`).then(
+      () => 'answered',
+      () => 'refused',
+    );
+    req.end(body.slice(10));
+    const outcome = await Promise.race([answer, failed]);
+    await stopped;
+    expect(outcome).toEqual({ status: 200, connection: 'close', text: '{"data":{"__typename":"Query"}}\n' });
+    expect(refused).toBe('refused');
+  });
+});
