@@ -10,11 +10,16 @@ type Doc = Record<string, unknown>;
 
 /** Deep copy that keeps Dates and BSON values (ObjectId, Decimal128, Long…) and drops undefined. */
 export function cloneValue<T>(v: T): T {
+  if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) return v.map((x) => cloneValue(x)) as T;
   if (v instanceof Date) return new Date(v.getTime()) as T;
   if (isPlainObject(v)) {
+    // Every read and write copies documents: a key loop allocates far less than Object.entries.
     const out: Doc = {};
-    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = cloneValue(x);
+    for (const k of Object.keys(v)) {
+      const x = v[k];
+      if (x !== undefined) out[k] = cloneValue(x);
+    }
     return out as T;
   }
   return v;

@@ -8,11 +8,25 @@ type Doc = Record<string, unknown> & { _id: string };
  * (then a unique index does not hold it to uniqueness, as on MongoDB).
  */
 export function indexKey(doc: Doc, spec: IndexSpec): string | null {
-  const fields = Object.keys(spec.keys);
-  const values = fields.map((f) => getPath(doc, f));
-  if (spec.sparse && values.every((v) => v === undefined)) return null;
+  const fields = fieldsOf(spec);
+  let key = '';
+  let present = false;
+  for (let i = 0; i < fields.length; i++) {
+    const v = getPath(doc, fields[i] as string);
+    if (v !== undefined) present = true;
+    key += i === 0 ? keyPart(v) : `\u0000${keyPart(v)}`;
+  }
+  if (spec.sparse && !present) return null;
   if (spec.partialFilterExpression && !matches(doc, spec.partialFilterExpression)) return null;
-  return values.map(keyPart).join('\u0000');
+  return key;
+}
+
+/** Index specs are never changed once built: their field list is read once, not on every write. */
+const FIELDS = new WeakMap<IndexSpec, string[]>();
+function fieldsOf(spec: IndexSpec): string[] {
+  let fields = FIELDS.get(spec);
+  if (!fields) FIELDS.set(spec, (fields = Object.keys(spec.keys)));
+  return fields;
 }
 
 function keyPart(v: unknown): string {
@@ -26,12 +40,25 @@ function keyPart(v: unknown): string {
 }
 
 /**
+ * The ids holding one index key: most keys (every key of a unique index, most of the others) are
+ * held by one document, kept as its id — a Set for each would be most of a table's memory.
+ */
+type Ids = string | Set<string>;
+
+function addId(map: Map<string, Ids>, key: string, id: string): void {
+  const held = map.get(key);
+  if (held === undefined) map.set(key, id);
+  else if (typeof held !== 'string') held.add(id);
+  else if (held !== id) map.set(key, new Set([held, id]));
+}
+
+/**
  * One committed collection: documents in insertion order plus a map per index (unique indexes map a
  * key to one id; every index also serves equality look-ups on its fields).
  */
 export class Table {
   readonly docs = new Map<string, Doc>();
-  readonly indexes: Map<string, { spec: IndexSpec; map: Map<string, Set<string>> }>;
+  readonly indexes: Map<string, { spec: IndexSpec; map: Map<string, Ids> }>;
 
   constructor(specs: readonly IndexSpec[]) {
     this.indexes = new Map(specs.map((spec) => [spec.name, { spec, map: new Map() }]));
@@ -46,11 +73,30 @@ export class Table {
       const oldKey = old ? indexKey(old, spec) : null;
       if (key === oldKey) continue;
       if (oldKey !== null) this.forget(map, oldKey, doc._id);
-      if (key === null) continue;
-      const set = map.get(key);
-      if (set) set.add(doc._id);
-      else map.set(key, new Set([doc._id]));
+      if (key !== null) addId(map, key, doc._id);
     }
+  }
+
+  /**
+   * Adds a document with a new id unless the id or a unique index's key is taken: then returns
+   * that index's name and changes nothing. Each index key is computed once (a restore or a merge
+   * adds millions of documents this way).
+   */
+  insertNew(doc: Doc): string | null {
+    if (this.docs.has(doc._id)) return '_id_';
+    const keys: Array<string | null> = [];
+    for (const { spec, map } of this.indexes.values()) {
+      const key = indexKey(doc, spec);
+      if (spec.unique && key !== null && map.has(key)) return spec.name;
+      keys.push(key);
+    }
+    this.docs.set(doc._id, doc);
+    let i = 0;
+    for (const { map } of this.indexes.values()) {
+      const key = keys[i++];
+      if (key !== null && key !== undefined) addId(map, key, doc._id);
+    }
+    return null;
   }
 
   remove(id: string): void {
@@ -63,10 +109,10 @@ export class Table {
     this.docs.delete(id);
   }
 
-  private forget(map: Map<string, Set<string>>, key: string, id: string): void {
-    const set = map.get(key);
-    set?.delete(id);
-    if (set && set.size === 0) map.delete(key);
+  private forget(map: Map<string, Ids>, key: string, id: string): void {
+    const held = map.get(key);
+    if (held === id) map.delete(key);
+    else if (typeof held === 'object' && held.delete(id) && held.size === 0) map.delete(key);
   }
 
   /**
@@ -91,8 +137,9 @@ export class Table {
     return out;
   }
 
-  idsWithKey(indexName: string, key: string): ReadonlySet<string> {
-    return this.indexes.get(indexName)?.map.get(key) ?? new Set();
+  idsWithKey(indexName: string, key: string): Iterable<string> {
+    const held = this.indexes.get(indexName)?.map.get(key);
+    return held === undefined ? [] : typeof held === 'string' ? [held] : held;
   }
 
   /**
@@ -109,7 +156,8 @@ export class Table {
       const probe = { _id: '' } as Doc;
       for (const f of fields) setDotted(probe, f, filter[f]);
       const key = indexKey(probe, { ...spec, sparse: false });
-      return key === null ? [] : [...(map.get(key) ?? [])];
+      const held = key === null ? undefined : map.get(key);
+      return held === undefined ? [] : typeof held === 'string' ? [held] : [...held];
     }
     return this.docs.keys();
   }
