@@ -26,6 +26,12 @@ const MANIFEST = 'manifest.json';
  * pool a real share of a verify or restore; 1 MiB keeps that small and memory still flat.
  */
 const READ_CHUNK = { highWaterMark: 1024 * 1024 } as const;
+/**
+ * Longest text handled as one string when reading or writing. V8 puts a string above 128 KiB
+ * straight into its large-object space, which only a full collection frees: with a big heap
+ * (the memory engine's data) megabyte strings would pile up as garbage and RSS would grow.
+ */
+const TEXT_SLICE = 64 * 1024;
 
 /** Hashes and counts the bytes that pass through it. */
 class DigestTap extends Transform {
@@ -216,12 +222,15 @@ async function* readLines(
   };
   try {
     for await (const chunk of text) {
-      const parts = (rest + decoder.write(chunk as Buffer)).split('\n');
-      rest = parts.pop() ?? '';
-      for (const p of parts) take(p);
-      if (batch.length >= batchSize) {
-        yield batch;
-        batch = [];
+      const bytes = chunk as Buffer;
+      for (let at = 0; at < bytes.length; at += TEXT_SLICE) {
+        const parts = (rest + decoder.write(bytes.subarray(at, at + TEXT_SLICE))).split('\n');
+        rest = parts.pop() ?? '';
+        for (const p of parts) take(p);
+        if (batch.length >= batchSize) {
+          yield batch;
+          batch = [];
+        }
       }
     }
   } catch (e) {
@@ -248,7 +257,12 @@ class FsBackupWriter implements BackupWriter {
     async function* lines(): AsyncGenerator<string> {
       for await (const batch of batches) {
         let chunk = '';
-        for (const doc of batch) chunk += `${encodeDocument(doc)}\n`;
+        for (const doc of batch) {
+          chunk += `${encodeDocument(doc)}\n`;
+          if (chunk.length < TEXT_SLICE) continue;
+          yield chunk;
+          chunk = '';
+        }
         count += batch.length;
         if (chunk !== '') yield chunk;
       }
