@@ -150,12 +150,12 @@ export class Table {
     const id = filter._id;
     if (typeof id === 'string') return this.docs.has(id) ? [id] : [];
     for (const { spec, map } of this.indexes.values()) {
-      const fields = Object.keys(spec.keys);
+      const fields = fieldsOf(spec);
       const plain = fields.every((f) => isPlainEquality(filter[f]));
       if (!plain) continue;
       const probe = { _id: '' } as Doc;
       for (const f of fields) setDotted(probe, f, filter[f]);
-      const key = indexKey(probe, { ...spec, sparse: false });
+      const key = indexKey(probe, spec); // every field of the probe is set: a sparse index holds it
       const held = key === null ? undefined : map.get(key);
       return held === undefined ? [] : typeof held === 'string' ? [held] : [...held];
     }
