@@ -48,8 +48,9 @@ export class MemoryCollection<T extends BaseDoc> implements CollectionPort<T> {
     return out;
   }
 
-  private writeTx<R>(fn: (tx: MemoryTx) => R): Promise<R> {
-    if (this.tx) return Promise.resolve().then(() => fn(this.tx as MemoryTx));
+  /** Inside a transaction the write runs within `op`, which already makes it asynchronous. */
+  private writeTx<R>(fn: (tx: MemoryTx) => R): R | Promise<R> {
+    if (this.tx) return fn(this.tx);
     return this.store.autoCommit(async (tx) => fn(tx));
   }
 
@@ -96,11 +97,12 @@ export class MemoryCollection<T extends BaseDoc> implements CollectionPort<T> {
     return this.op(() => this.updateOneNow(filter, update, options));
   }
 
-  private updateOneNow(filter: Filter, update: Update, options: { upsert?: boolean }): Promise<T | null> {
+  private updateOneNow(filter: Filter, update: Update, options: { upsert?: boolean }): T | null | Promise<T | null> {
     validateFilter(filter);
     validateUpdate(update);
     return this.writeTx((tx) => {
-      const [target] = [...tx.view(this.name, filter)];
+      // The first match in natural order, as MongoDB's updateOne without a sort: no need to find the rest.
+      const target = tx.view(this.name, filter).next().value;
       if (target) {
         const next = applyUpdate(target, update, false) as Doc;
         next._id = target._id;
@@ -122,7 +124,7 @@ export class MemoryCollection<T extends BaseDoc> implements CollectionPort<T> {
     return this.op(() => {
       validateFilter(filter);
       return this.writeTx((tx) => {
-        const [target] = [...tx.view(this.name, filter)];
+        const target = tx.view(this.name, filter).next().value;
         if (!target) return false;
         tx.write(this.name, target._id, null, 'delete');
         return true;
