@@ -133,35 +133,32 @@ export class LedgerService {
       reservedDelta: 0,
       blockedWhenFrozen: true,
     };
-    return (
-      (await this.debitAtOnce(m)) ?? transactionWithRetry(this.store, async (tx) => (await this.keyed(tx, m)).result)
-    );
+    let done: LedgerEntry | null = null;
+    try {
+      done = await this.store.transaction((tx) => this.debitAtOnce(tx, m));
+    } catch (error) {
+      if (!notAtOnce(error)) throw error;
+    }
+    return done ?? transactionWithRetry(this.store, async (tx) => (await this.keyed(tx, m)).result);
   }
 
   /**
    * The common spend (a new key; an active account holding the credits) in two writes: a debit
    * conditional on the balance, then the entry, whose unique (account, key) index claims the key,
    * so neither the key nor the account needs a read first. Every other case commits nothing here
-   * and answers null, and `keyed` then answers as it always does (a stored result first): a key used
-   * before (the index refuses the entry), a missing, frozen or short account (the debit matches
-   * nothing, or leaves less than is reserved and is rolled back), maintenance (a replay is a read).
+   * (null, or an error `notAtOnce` recognises), and `keyed` then answers as it always does, a
+   * stored result first: a key used before (the index refuses the entry), a missing, frozen or
+   * short account (the debit matches nothing, or leaves less than is reserved and is rolled back),
+   * maintenance (a replay is a read).
    */
-  private async debitAtOnce(m: Movement): Promise<LedgerEntry | null> {
-    try {
-      return await this.store.transaction(async (tx) => {
-        const now = this.clock.now();
-        const updated = await this.accounts.debit(m.accountId, -m.balanceDelta, now, tx);
-        if (!updated) return null;
-        if (updated.reserved > updated.balance) throw NOT_AT_ONCE;
-        const entry = this.entryOf(m, updated, now);
-        await this.repo.append(entry, tx);
-        return toLedgerEntry(entry);
-      });
-    } catch (error) {
-      if (error === NOT_AT_ONCE || error instanceof DuplicateKeyError) return null;
-      if (error instanceof DomainError && error.code === 'MAINTENANCE') return null;
-      throw error;
-    }
+  private async debitAtOnce(tx: StoreTx, m: Movement): Promise<LedgerEntry | null> {
+    const now = this.clock.now();
+    const updated = await this.accounts.debit(m.accountId, -m.balanceDelta, now, tx);
+    if (!updated) return null;
+    if (updated.reserved > updated.balance) throw NOT_AT_ONCE;
+    const entry = this.entryOf(m, updated, now);
+    await this.repo.append(entry, tx);
+    return toLedgerEntry(entry);
   }
 
   /** Support's signed correction; always lands in the audit log with balance before and after. */
@@ -486,6 +483,12 @@ export class LedgerService {
 
 /** Thrown to roll back a debit that would leave less than is reserved (the careful path then explains it). */
 const NOT_AT_ONCE = new Error('spend needs the careful path');
+
+/** A failed `debitAtOnce` that committed nothing and that the careful path answers properly. */
+const notAtOnce = (error: unknown): boolean =>
+  error === NOT_AT_ONCE ||
+  error instanceof DuplicateKeyError ||
+  (error instanceof DomainError && error.code === 'MAINTENANCE');
 
 const SHORTFALL_COLLECTOR: Actor = { type: 'system', id: 'clawback-shortfall', name: 'Clawback shortfall collection' };
 

@@ -42,7 +42,8 @@ function keyPart(v: unknown): string {
 
 interface TableIndex {
   spec: IndexSpec;
-  map: Map<string, Set<string>>;
+  /** Key → the id holding it, or the ids (a set) when several do: most keys, all unique ones, have one. */
+  map: Map<string, Ids>;
   /** Whether `map` is kept up to date: always for a unique index, else from its first look-up on. */
   live: boolean;
 }
@@ -71,11 +72,8 @@ export class Table {
       const key = indexKey(doc, spec);
       const oldKey = old ? indexKey(old, spec) : null;
       if (key === oldKey) continue;
-      if (oldKey !== null) this.forget(map, oldKey, doc._id);
-      if (key === null) continue;
-      const set = map.get(key);
-      if (set) set.add(doc._id);
-      else map.set(key, new Set<string>().add(doc._id));
+      if (oldKey !== null) forget(map, oldKey, doc._id);
+      if (key !== null) remember(map, key, doc._id);
     }
   }
 
@@ -85,30 +83,21 @@ export class Table {
     for (const { spec, map, live } of this.indexes.values()) {
       if (!live) continue;
       const key = indexKey(old, spec);
-      if (key !== null) this.forget(map, key, id);
+      if (key !== null) forget(map, key, id);
     }
     this.docs.delete(id);
   }
 
   /** The index's map, built from the documents on its first use. */
-  private mapOf(index: TableIndex): Map<string, Set<string>> {
+  private mapOf(index: TableIndex): Map<string, Ids> {
     if (!index.live) {
       for (const doc of this.docs.values()) {
         const key = indexKey(doc, index.spec);
-        if (key === null) continue;
-        const set = index.map.get(key);
-        if (set) set.add(doc._id);
-        else index.map.set(key, new Set<string>().add(doc._id));
+        if (key !== null) remember(index.map, key, doc._id);
       }
       index.live = true;
     }
     return index.map;
-  }
-
-  private forget(map: Map<string, Set<string>>, key: string, id: string): void {
-    const set = map.get(key);
-    set?.delete(id);
-    if (set && set.size === 0) map.delete(key);
   }
 
   /**
@@ -135,7 +124,8 @@ export class Table {
 
   idsWithKey(indexName: string, key: string): ReadonlySet<string> {
     const index = this.indexes.get(indexName);
-    return (index && this.mapOf(index).get(key)) ?? NO_IDS;
+    const ids = index && this.mapOf(index).get(key);
+    return typeof ids === 'string' ? new Set([ids]) : (ids ?? NO_IDS);
   }
 
   /**
@@ -155,13 +145,29 @@ export class Table {
       for (const f of fields) setDotted(probe, f, filter[f]);
       // Every field holds a value here, so `sparse` cannot leave the probe out.
       const key = indexKey(probe, spec);
-      return key === null ? [] : [...(this.mapOf(index).get(key) ?? [])];
+      const ids = key === null ? undefined : this.mapOf(index).get(key);
+      return typeof ids === 'string' ? [ids] : [...(ids ?? [])];
     }
     return this.docs.keys();
   }
 }
 
+type Ids = string | Set<string>;
+
 const NO_IDS: ReadonlySet<string> = new Set();
+
+function remember(map: Map<string, Ids>, key: string, id: string): void {
+  const ids = map.get(key);
+  if (ids === undefined) map.set(key, id);
+  else if (typeof ids !== 'string') ids.add(id);
+  else if (ids !== id) map.set(key, new Set([ids, id]));
+}
+
+function forget(map: Map<string, Ids>, key: string, id: string): void {
+  const ids = map.get(key);
+  if (ids === id) map.delete(key);
+  else if (typeof ids !== 'string' && ids?.delete(id) && ids.size === 0) map.delete(key);
+}
 
 const isPlainEquality = (v: unknown): boolean =>
   typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v instanceof Date;
