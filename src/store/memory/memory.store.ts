@@ -220,7 +220,8 @@ export class MemoryTx implements StoreTx {
     this.assertUsable();
     this.store.faults.beforeWrite(name, op);
     const table = this.store.table(name);
-    const prev = this.current(name, id);
+    // An insert is written only once its caller found no document with this id.
+    const prev = op === 'insert' ? undefined : this.current(name, id);
     for (const index of table.indexes.values()) {
       const { spec } = index;
       if (!spec.unique) continue;
