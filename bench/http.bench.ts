@@ -21,7 +21,7 @@ import { startBareApollo, startService, type ServerProcess } from './lib/process
 import { nowUs, readProfile, topFrames, type ProfileWindow } from './lib/profile.js';
 import { emit, type Row } from './lib/rows.js';
 
-const CONNECTIONS = 64;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const SECONDS = Number(process.argv.find((a) => a.startsWith('--seconds='))?.split('=')[1] ?? 8);
 /** Unmeasured load before each leg, so that every leg (the baseline's too) is measured with warm JIT code. */
 const WARMUP_SECONDS = Number(process.argv.find((a) => a.startsWith('--warmup='))?.split('=')[1] ?? 1);

@@ -17,7 +17,7 @@ import { createLogger } from './logger.js';
 import { startupSummary } from './startup-summary.js';
 import { resolveWebhookSecrets } from './payments/stripe/dev-webhook-secret.js';
 import { StripeWebhookVerifier } from './payments/stripe/stripe-webhook.verifier.js';
-import { mountStripeWebhook } from './payments/stripe/stripe-webhook.route.js';
+import { stripeWebhookRoute } from './payments/stripe/stripe-webhook.route.js';
 import { buildServices, type Services } from './services.js';
 import { observeLedgerMovements } from './store/metered.store.js';
 import { MEMORY_BANNER, openStore } from './store/open-store.js';
@@ -91,17 +91,19 @@ export async function startService(options: StartOptions): Promise<RunningServic
   if (config.PROCESS_ROLES.includes('api')) {
     const graphql = await createGraphqlApi({ config, services, logger, metrics });
     stops.push(() => graphql.stop());
-    const stripeWebhook = mountStripeWebhook({
+    const stripeWebhook = stripeWebhookRoute({
       verifier: webhookVerifier(config),
       events: services.stripeEvents,
       logger,
       outcomes: metrics.webhookEvents,
     });
-    const mounts = [graphql.mount, stripeWebhook, mountConsole()];
+    const routes = [graphql.route, stripeWebhook];
+    const mounts = [mountConsole()];
     if (discord.httpMount) mounts.push(discord.httpMount);
     const app = createHttpApp({
       logger,
       store,
+      routes,
       mounts,
       metrics,
       corsOrigins: config.CORS_ORIGINS,

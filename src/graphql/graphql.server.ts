@@ -1,7 +1,7 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import type { Express } from 'express';
+import type { HttpRoute } from '../http/route.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../domain/ports/runtime.port.js';
 import type { Services } from '../services.js';
@@ -25,8 +25,8 @@ export interface GraphqlApiDeps {
 }
 
 export interface GraphqlApi {
-  /** Mounts POST (and GET) /graphql on the API's express app. */
-  mount(app: Express): void;
+  /** POST (and GET) /graphql, served in front of express. */
+  route: HttpRoute;
   stop(): Promise<void>;
 }
 
@@ -84,7 +84,7 @@ export async function createGraphqlApi(deps: GraphqlApiDeps): Promise<GraphqlApi
       : null;
   const createContext = contextFactory({ ...deps, verifier });
   return {
-    mount: graphqlRoute({
+    route: graphqlRoute({
       server,
       createContext,
       bodyLimit: config.HTTP_BODY_LIMIT,

@@ -1,4 +1,5 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { DomainError } from '../domain/errors.js';
@@ -6,6 +7,7 @@ import type { Logger } from '../domain/ports/runtime.port.js';
 import type { Store } from '../domain/ports/store.port.js';
 import { httpError } from './error-status.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { sendJson, type HttpRoute } from './route.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -16,7 +18,9 @@ declare module 'express-serve-static-core' {
 export interface HttpAppOptions {
   logger: Logger;
   store: Store;
-  /** Each feature (GraphQL, Stripe webhook, Discord interactions) mounts its own routes. */
+  /** Routes served in front of express (route.ts): the hot paths, GraphQL and the Stripe webhook. */
+  routes?: readonly HttpRoute[];
+  /** Each other feature (console, Discord interactions) mounts its express routes. */
   mounts?: ReadonlyArray<(app: Express) => void>;
   metrics?: Metrics;
   /** CORS_ORIGINS: exact origins a browser frontend may call from; empty = same-origin only. */
@@ -34,46 +38,106 @@ const corsOptions = (origins: readonly string[]): cors.CorsOptions => ({
   optionsSuccessStatus: 204,
 });
 
-/**
- * The one express app of an API process. No global body parser: each route parses what it needs
- * (the Stripe webhook needs the raw bytes to check the signature).
- */
-export function createHttpApp(options: HttpAppOptions): Express {
-  const { logger, store } = options;
-  const { registry, httpDuration } = options.metrics ?? createMetrics();
-  const metricsAuth = options.metricsToken ? Buffer.from(`Bearer ${options.metricsToken}`) : null;
-  const app = express();
-  app.disable('x-powered-by');
-  // Every answer here is a small JSON document made for one request (a POST, mostly): an ETag would
-  // cost a hash of each body and no client revalidates with it.
-  app.set('etag', false);
-  app.set('trust proxy', 'loopback');
+/** The API's request listener; `listen` starts a node HTTP server with it. */
+export interface HttpApp {
+  (req: IncomingMessage, res: ServerResponse): void;
+  listen(port: number, host: string, listening?: () => void): Server;
+}
 
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    const incoming = req.header('x-request-id');
-    req.id = incoming && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
-    res.setHeader('x-request-id', req.id);
+const REQUEST_ID = /^[\w.-]{1,100}$/;
+
+/** The path of a request target as routes match it: no query, lower case, no trailing slash. */
+function routePath(url: string): string {
+  const q = url.indexOf('?');
+  const path = (q === -1 ? url : url.slice(0, q)).toLowerCase();
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+}
+
+/**
+ * What a client sees of an error no route answered itself. Body-parser errors carry a status
+ * (400/413/415); a domain error answers the status of its code (error-status.ts); anything else is
+ * an internal error, logged with the request id the client is shown.
+ */
+function answerError(error: unknown, requestId: string, res: ServerResponse, logger: Logger): void {
+  if (res.headersSent) {
+    logger.error({ err: error, reqId: requestId }, 'HTTP request failed after its answer began');
+    res.destroy();
+    return;
+  }
+  if (error instanceof DomainError) {
+    const { status, body } = httpError(error, requestId);
+    if (status >= 500) logger.error({ err: error, reqId: requestId }, 'HTTP request failed');
+    sendJson(res, status, body);
+    return;
+  }
+  const status = (error as { status?: number }).status;
+  if (status && status >= 400 && status < 500) {
+    sendJson(res, status, { error: (error as Error).message, requestId });
+    return;
+  }
+  logger.error({ err: error, reqId: requestId }, 'unhandled HTTP error');
+  sendJson(res, 500, { error: 'internal error', requestId });
+}
+
+/**
+ * The HTTP front of an API process. Every request gets its id, CORS and the duration metric here;
+ * then the hot routes (route.ts) answer directly and everything else goes to the express app.
+ * No global body parser: each route parses what it needs (the Stripe webhook needs the raw bytes
+ * to check the signature).
+ */
+export function createHttpApp(options: HttpAppOptions): HttpApp {
+  const { logger } = options;
+  const metrics = options.metrics ?? createMetrics();
+  const { httpDuration } = metrics;
+  const app = expressApp(options, metrics);
+  const corsCheck = cors(corsOptions(options.corsOrigins ?? []));
+  const routes = new Map<string, HttpRoute>();
+  for (const route of options.routes ?? [])
+    for (const method of route.methods) routes.set(`${method} ${route.path.toLowerCase()}`, route);
+
+  const front = ((req: IncomingMessage, res: ServerResponse) => {
+    const incoming = req.headers['x-request-id'];
+    const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    (req as IncomingMessage & { id: string }).id = id;
+    res.setHeader('x-request-id', id);
     const started = process.hrtime.bigint();
+    const route = routes.get(`${req.method} ${routePath(req.url ?? '/')}`);
     res.on('finish', () => {
       // The matched route's pattern, never the raw path: unknown paths are one series.
-      const route = req.route ? String((req.route as { path: string }).path) : 'unmatched';
+      const pattern = route?.path ?? (req as Partial<Request>).route?.path;
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      httpDuration.observe({ method: req.method, route, status: res.statusCode }, ms / 1000);
+      httpDuration.observe(
+        { method: req.method ?? '', route: pattern ? String(pattern) : 'unmatched', status: res.statusCode },
+        ms / 1000,
+      );
       logger.debug(
-        {
-          reqId: req.id,
-          method: req.method,
-          path: req.path,
-          status: res.statusCode,
-          ms,
-        },
+        { reqId: id, method: req.method, path: routePath(req.url ?? '/'), status: res.statusCode, ms },
         'http request',
       );
     });
-    next();
-  });
+    // CORS answers a preflight itself; for any other request it sets its headers and goes on.
+    corsCheck(req, res, () => {
+      if (!route) {
+        app(req as Request, res as Response);
+        return;
+      }
+      route.handle(req, res, id).catch((error: unknown) => answerError(error, id, res, logger));
+    });
+  }) as HttpApp;
+  front.listen = (port, host, listening) => createServer(front).listen(port, host, listening);
+  return front;
+}
 
-  app.use(cors(corsOptions(options.corsOrigins ?? [])));
+/** The express app behind the front: health, readiness, metrics, the mounted features, 404. */
+function expressApp(options: HttpAppOptions, { registry }: Metrics): Express {
+  const { logger, store } = options;
+  const metricsAuth = options.metricsToken ? Buffer.from(`Bearer ${options.metricsToken}`) : null;
+  const app = express();
+  app.disable('x-powered-by');
+  // Every answer here is a small JSON document made for one request: an ETag would cost a hash of
+  // each body and no client revalidates with it.
+  app.set('etag', false);
+  app.set('trust proxy', 'loopback');
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', database: store.kind });
@@ -106,22 +170,9 @@ export function createHttpApp(options: HttpAppOptions): Express {
     res.status(404).json({ error: 'not found', path: req.path });
   });
 
-  // Express 5 forwards rejected promises here. Body-parser errors carry a status (400/413); a
-  // domain error from a route answers the status of its code (error-status.ts).
+  // Express 5 forwards rejected promises here.
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    if (error instanceof DomainError) {
-      const { status, body } = httpError(error, req.id);
-      if (status >= 500) logger.error({ err: error, reqId: req.id }, 'HTTP request failed');
-      res.status(status).json(body);
-      return;
-    }
-    const status = (error as { status?: number }).status;
-    if (status && status >= 400 && status < 500) {
-      res.status(status).json({ error: (error as Error).message, requestId: req.id });
-      return;
-    }
-    logger.error({ err: error, reqId: req.id }, 'unhandled HTTP error');
-    res.status(500).json({ error: 'internal error', requestId: req.id });
+    answerError(error, req.id, res, logger);
   });
 
   return app;

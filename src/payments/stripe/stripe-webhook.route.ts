@@ -1,4 +1,5 @@
-import express, { type Express } from 'express';
+import express from 'express';
+import { readBody, sendJson, type HttpRoute } from '../../http/route.js';
 import { isMaintenanceError } from '../../domain/maintenance/maintenance.service.js';
 import type { Counter } from 'prom-client';
 import type { Logger } from '../../domain/ports/runtime.port.js';
@@ -22,21 +23,25 @@ const HTTP_STATUS: Record<EventStatus, number> = { processed: 200, duplicate: 20
  * POST /webhooks/stripe: raw bytes (the signature covers them exactly), verify, then one service
  * call. A delivery that fails verification is answered 400 and leaves nothing behind.
  */
-export function mountStripeWebhook(options: StripeWebhookRouteOptions): (app: Express) => void {
+export function stripeWebhookRoute(options: StripeWebhookRouteOptions): HttpRoute {
   const { verifier, events, logger, outcomes } = options;
-  return (app) => {
-    app.post('/webhooks/stripe', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
+  const raw = express.raw({ type: () => true, limit: '1mb' });
+  return {
+    methods: ['POST'],
+    path: '/webhooks/stripe',
+    async handle(req, res, reqId) {
+      const body = (await readBody(raw, req, res)) as Buffer;
       if (!verifier) {
-        logger.error({ reqId: req.id }, 'Stripe webhook received but STRIPE_WEBHOOK_SECRET is not set');
+        logger.error({ reqId }, 'Stripe webhook received but STRIPE_WEBHOOK_SECRET is not set');
         outcomes?.inc({ outcome: 'unconfigured' });
-        res.status(503).json({ error: 'webhook endpoint not configured' });
+        sendJson(res, 503, { error: 'webhook endpoint not configured' });
         return;
       }
-      const verified = verifier.verify(req.body, req.header('stripe-signature'));
+      const verified = verifier.verify(body, signatureOf(req.headers['stripe-signature']));
       if (!verified.ok) {
-        logger.warn({ reqId: req.id, reason: verified.reason }, 'Stripe webhook rejected');
+        logger.warn({ reqId, reason: verified.reason }, 'Stripe webhook rejected');
         outcomes?.inc({ outcome: 'rejected' });
-        res.status(400).json({ error: verified.reason });
+        sendJson(res, 400, { error: verified.reason });
         return;
       }
       let result: Awaited<ReturnType<StripeEventsService['handle']>>;
@@ -45,18 +50,22 @@ export function mountStripeWebhook(options: StripeWebhookRouteOptions): (app: Ex
       } catch (error) {
         if (!isMaintenanceError(error)) throw error;
         // Maintenance (a restore): nothing was recorded; 503 makes Stripe deliver the event again later.
-        logger.warn({ reqId: req.id, eventId: verified.event.id }, 'Stripe webhook refused: maintenance');
+        logger.warn({ reqId, eventId: verified.event.id }, 'Stripe webhook refused: maintenance');
         outcomes?.inc({ outcome: 'maintenance' });
-        res.status(503).set('retry-after', '60').json({ received: false, error: error.message });
+        sendJson(res, 503, { received: false, error: error.message }, { 'retry-after': '60' });
         return;
       }
       outcomes?.inc({ outcome: result.status });
-      res.status(HTTP_STATUS[result.status]).json({
+      sendJson(res, HTTP_STATUS[result.status], {
         received: result.status !== 'failed',
         eventId: result.eventId,
         status: result.status,
         ...(result.status === 'failed' ? {} : { outcome: result.outcome }),
       });
-    });
+    },
   };
 }
+
+/** Node joins a repeated custom header into one string; only a string is a signature header. */
+const signatureOf = (header: string | string[] | undefined): string | undefined =>
+  typeof header === 'string' ? header : undefined;
