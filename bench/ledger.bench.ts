@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   line('LedgerService.spend (tx + entry + idempotency)', spendSeconds);
   const report = await ledger.verifyLedger();
   console.log(
-    `ratio spend / bare update: ${(spends / bare).toFixed(3)} (each spend = 1 transaction, 3 reads, 2 writes)`,
+    `ratio spend / bare update: ${(spends / bare).toFixed(3)} (each spend = 1 transaction, 0 reads, 2 writes)`,
   );
   console.log(
     `ledger verified after run: ${report.ok ? 'OK' : 'DRIFT'} (balance ${(await accounts.getById(a.id)).balance})`,

@@ -10,11 +10,20 @@ type Doc = Record<string, unknown>;
 
 /** Deep copy that keeps Dates and BSON values (ObjectId, Decimal128, Long…) and drops undefined. */
 export function cloneValue<T>(v: T): T {
-  if (Array.isArray(v)) return v.map((x) => cloneValue(x)) as T;
+  // Every write and every read result passes through here: no entry arrays, no callbacks.
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) {
+    const out: unknown[] = new Array(v.length);
+    for (let i = 0; i < v.length; i += 1) out[i] = cloneValue(v[i] as unknown);
+    return out as T;
+  }
   if (v instanceof Date) return new Date(v.getTime()) as T;
   if (isPlainObject(v)) {
     const out: Doc = {};
-    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = cloneValue(x);
+    for (const k of Object.keys(v)) {
+      const x = v[k];
+      if (x !== undefined) out[k] = cloneValue(x);
+    }
     return out as T;
   }
   return v;

@@ -177,6 +177,30 @@ for (const adapter of storeAdapters('ledger contract suite')) {
       }
     });
 
+    describe('spend', () => {
+      it('rolls back a spend that would take reserved credits, and replays a key the account could no longer pay', async () => {
+        const a = await fx.newAccount(5);
+        await fx.ledger.reserve({
+          accountId: a.id,
+          amount: 2,
+          reason: 'r',
+          idempotencyKey: 'held',
+          actor: systemActor,
+        });
+        const spend = (amount: number, idempotencyKey: string) =>
+          fx.ledger.spend({ accountId: a.id, amount, reason: 's', idempotencyKey, actor: systemActor });
+        const before = await fx.snapshot(a.id);
+        await expect(spend(4, 'too-much')).rejects.toMatchObject({ code: 'INSUFFICIENT_CREDITS' });
+        expect(await fx.snapshot(a.id)).toEqual(before);
+        const first = await spend(3, 'all');
+        expect(first).toMatchObject({ balanceAfter: 2, reservedAfter: 2 });
+        const after = await fx.snapshot(a.id);
+        expect(await spend(3, 'all')).toEqual(first);
+        expect(await fx.snapshot(a.id)).toEqual(after);
+        expect((await fx.ledger.verifyLedger()).ok).toBe(true);
+      });
+    });
+
     describe('reserve → capture / release', () => {
       it('holds credits, then spends them on capture', async () => {
         const a = await fx.newAccount(3);

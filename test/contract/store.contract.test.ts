@@ -287,6 +287,18 @@ for (const adapter of storeAdapters('store contract suite')) {
         });
       });
 
+      it('finds a document it changed to match an indexed equality, and not by the value it left', async () => {
+        const a = account(store, { email: 'before@example.com' });
+        await store.collection('accounts').insertOne(a);
+        await store.transaction(async (tx) => {
+          const accounts = tx.collection('accounts');
+          await accounts.updateOne({ _id: a._id }, { $set: { email: 'after@example.com', discordUserId: 'd-1' } });
+          expect(await accounts.findOne({ email: 'after@example.com' })).toMatchObject({ _id: a._id });
+          expect(await accounts.findOne({ discordUserId: 'd-1' })).toMatchObject({ _id: a._id });
+          expect(await accounts.findOne({ email: 'before@example.com' })).toBeNull();
+        });
+      });
+
       it('aborts the whole transaction on a duplicate key', async () => {
         const a = account(store, { email: 'taken@example.com' });
         await store.collection('accounts').insertOne(a);

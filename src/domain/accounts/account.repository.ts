@@ -90,6 +90,18 @@ export class AccountRepository {
   }
 
   /**
+   * Takes `amount` from an active account holding at least that much, in one conditional update
+   * (no read first); null when the account is missing, frozen or short. The caller still checks
+   * `reserved ≤ balance` on the returned document: a filter cannot compare two fields.
+   */
+  debit(id: string, amount: number, now: Date, db?: Db): Promise<AccountDoc | null> {
+    return this.accounts(db).updateOne(
+      { _id: id, status: { $ne: 'frozen' }, balance: { $gte: amount } },
+      { $inc: { balance: -amount }, $set: { updatedAt: now } },
+    );
+  }
+
+  /**
    * Moves balance and reserved, conditional on the values just read: a concurrent change makes
    * this match nothing (null; memory) or raise a write conflict the transaction retries (MongoDB).
    */

@@ -27,8 +27,8 @@ export class LedgerRepository {
     return this.entries(db).findOne({ _id: id });
   }
 
-  async append(entry: LedgerEntryDoc, db?: Db): Promise<void> {
-    await this.entries(db).insertOne(entry);
+  append(entry: LedgerEntryDoc, db?: Db): Promise<void> {
+    return this.entries(db).insertOne(entry);
   }
 
   /** Newest first, cursor-paged (GraphQL). */

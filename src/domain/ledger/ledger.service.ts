@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AccountRepository } from '../accounts/account.repository.js';
 import { AuditRepository } from '../audit/audit.repository.js';
-import { DomainError, notFound } from '../errors.js';
+import { DomainError, DuplicateKeyError, notFound } from '../errors.js';
 import { fingerprint, idempotent, keyReused, type Idempotent } from '../idempotency.js';
 import { mapPage, type Page, type PageArgs } from '../pagination.js';
 import type { AccountDoc, Actor, LedgerEntryDoc, LedgerKind, SourceType } from '../ports/documents.js';
@@ -120,15 +120,45 @@ export class LedgerService {
 
   async spend(input: SpendInput): Promise<LedgerEntry> {
     const i = parseInput(spendInput, input);
+    // Field by field: on the hottest path, spreading `i` and adding fields costs V8 microseconds.
     const m: Movement = {
-      ...i,
+      accountId: i.accountId,
+      idempotencyKey: i.idempotencyKey,
+      reason: i.reason,
+      actor: i.actor,
+      source: i.source,
       kind: 'spend',
       fingerprint: fingerprint('spend', i.amount, i.reason, i.source),
       balanceDelta: -i.amount,
       reservedDelta: 0,
       blockedWhenFrozen: true,
     };
-    return transactionWithRetry(this.store, async (tx) => (await this.keyed(tx, m)).result);
+    let done: LedgerEntry | null = null;
+    try {
+      done = await this.store.transaction((tx) => this.debitAtOnce(tx, m));
+    } catch (error) {
+      if (!notAtOnce(error)) throw error;
+    }
+    return done ?? transactionWithRetry(this.store, async (tx) => (await this.keyed(tx, m)).result);
+  }
+
+  /**
+   * The common spend (a new key; an active account holding the credits) in two writes: a debit
+   * conditional on the balance, then the entry, whose unique (account, key) index claims the key,
+   * so neither the key nor the account needs a read first. Every other case commits nothing here
+   * (null, or an error `notAtOnce` recognises), and `keyed` then answers as it always does, a
+   * stored result first: a key used before (the index refuses the entry), a missing, frozen or
+   * short account (the debit matches nothing, or leaves less than is reserved and is rolled back),
+   * maintenance (a replay is a read).
+   */
+  private async debitAtOnce(tx: StoreTx, m: Movement): Promise<LedgerEntry | null> {
+    const now = this.clock.now();
+    const updated = await this.accounts.debit(m.accountId, -m.balanceDelta, now, tx);
+    if (!updated) return null;
+    if (updated.reserved > updated.balance) throw NOT_AT_ONCE;
+    const entry = this.entryOf(m, updated, now);
+    await this.repo.append(entry, tx);
+    return toLedgerEntry(entry);
   }
 
   /** Support's signed correction; always lands in the audit log with balance before and after. */
@@ -382,7 +412,15 @@ export class LedgerService {
     const updated = await this.accounts.move(account, m.balanceDelta, m.reservedDelta, now, tx);
     if (!updated)
       throw new DomainError('CONFLICT', 'the account changed concurrently; try again', { accountId: m.accountId });
-    const entry: LedgerEntryDoc = {
+    const entry = this.entryOf(m, updated, now);
+    await this.repo.append(entry, tx);
+    if (m.balanceDelta > 0 || m.kind === 'release') await this.collectOwed(tx, updated, entry);
+    return toLedgerEntry(entry);
+  }
+
+  /** The entry that explains a movement, with the account as the movement left it. */
+  private entryOf(m: Movement, updated: AccountDoc, now: Date): LedgerEntryDoc {
+    return {
       _id: this.store.newId(),
       accountId: m.accountId,
       amount: m.balanceDelta,
@@ -397,9 +435,6 @@ export class LedgerService {
       reservationId: m.reservationId,
       createdAt: now,
     };
-    await this.repo.append(entry, tx);
-    if (m.balanceDelta > 0 || m.kind === 'release') await this.collectOwed(tx, updated, entry);
-    return toLedgerEntry(entry);
   }
 
   /**
@@ -445,6 +480,15 @@ export class LedgerService {
     );
   }
 }
+
+/** Thrown to roll back a debit that would leave less than is reserved (the careful path then explains it). */
+const NOT_AT_ONCE = new Error('spend needs the careful path');
+
+/** A failed `debitAtOnce` that committed nothing and that the careful path answers properly. */
+const notAtOnce = (error: unknown): boolean =>
+  error === NOT_AT_ONCE ||
+  error instanceof DuplicateKeyError ||
+  (error instanceof DomainError && error.code === 'MAINTENANCE');
 
 const SHORTFALL_COLLECTOR: Actor = { type: 'system', id: 'clawback-shortfall', name: 'Clawback shortfall collection' };
 

@@ -24,14 +24,29 @@ export class MemoryCollection<T extends BaseDoc> implements CollectionPort<T> {
     private readonly tx: MemoryTx | null,
   ) {}
 
-  /** Inside a transaction, any failed operation aborts it and nothing more can run (as on MongoDB). */
-  private async op<R>(fn: () => R | Promise<R>): Promise<R> {
-    if (!this.tx) return fn();
-    this.tx.assertUsable();
+  /**
+   * Runs one operation; its failure is always a rejected promise, never a synchronous throw. Inside
+   * a transaction any failed operation aborts it and nothing more can run (as on MongoDB). Not an
+   * async function: each costs promises (and their async-context hooks) on every operation. The
+   * reads stay async functions, so outside a transaction other work still interleaves between
+   * them as it would between round trips to a server.
+   */
+  private op<R>(fn: () => R | Promise<R>): Promise<R> {
+    const tx = this.tx;
     try {
-      return await fn();
+      if (!tx) return Promise.resolve(fn());
+      tx.assertUsable();
     } catch (error) {
-      throw this.tx.abortWith(error);
+      return Promise.reject(error);
+    }
+    try {
+      const result = fn();
+      if (!(result instanceof Promise)) return Promise.resolve(result);
+      return result.catch((error: unknown) => {
+        throw tx.abortWith(error);
+      });
+    } catch (error) {
+      return Promise.reject(tx.abortWith(error));
     }
   }
 
@@ -48,13 +63,14 @@ export class MemoryCollection<T extends BaseDoc> implements CollectionPort<T> {
     return out;
   }
 
-  private writeTx<R>(fn: (tx: MemoryTx) => R): Promise<R> {
-    if (this.tx) return Promise.resolve().then(() => fn(this.tx as MemoryTx));
+  /** Inside a transaction the write runs within `op`, which already makes it asynchronous. */
+  private writeTx<R>(fn: (tx: MemoryTx) => R): R | Promise<R> {
+    if (this.tx) return fn(this.tx);
     return this.store.autoCommit(async (tx) => fn(tx));
   }
 
-  async insertOne(doc: T): Promise<void> {
-    await this.op(() => this.writeTx((tx) => this.insertInto(tx, doc)));
+  insertOne(doc: T): Promise<void> {
+    return this.op(() => this.writeTx((tx) => this.insertInto(tx, doc)));
   }
 
   /**
@@ -92,15 +108,16 @@ export class MemoryCollection<T extends BaseDoc> implements CollectionPort<T> {
     return this.op(() => this.read(filter).length);
   }
 
-  async updateOne(filter: Filter, update: Update, options: { upsert?: boolean } = {}): Promise<T | null> {
+  updateOne(filter: Filter, update: Update, options: { upsert?: boolean } = {}): Promise<T | null> {
     return this.op(() => this.updateOneNow(filter, update, options));
   }
 
-  private updateOneNow(filter: Filter, update: Update, options: { upsert?: boolean }): Promise<T | null> {
+  private updateOneNow(filter: Filter, update: Update, options: { upsert?: boolean }): T | null | Promise<T | null> {
     validateFilter(filter);
     validateUpdate(update);
     return this.writeTx((tx) => {
-      const [target] = [...tx.view(this.name, filter)];
+      // The first match in natural order, as MongoDB's updateOne without a sort: no need to find the rest.
+      const target = tx.view(this.name, filter).next().value;
       if (target) {
         const next = applyUpdate(target, update, false) as Doc;
         next._id = target._id;
@@ -118,11 +135,11 @@ export class MemoryCollection<T extends BaseDoc> implements CollectionPort<T> {
     });
   }
 
-  async deleteOne(filter: Filter): Promise<boolean> {
+  deleteOne(filter: Filter): Promise<boolean> {
     return this.op(() => {
       validateFilter(filter);
       return this.writeTx((tx) => {
-        const [target] = [...tx.view(this.name, filter)];
+        const target = tx.view(this.name, filter).next().value;
         if (!target) return false;
         tx.write(this.name, target._id, null, 'delete');
         return true;
@@ -130,7 +147,7 @@ export class MemoryCollection<T extends BaseDoc> implements CollectionPort<T> {
     });
   }
 
-  async deleteMany(filter: Filter): Promise<number> {
+  deleteMany(filter: Filter): Promise<number> {
     return this.op(() => {
       validateFilter(filter);
       return this.writeTx((tx) => {

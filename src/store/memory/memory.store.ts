@@ -13,16 +13,10 @@ import type { CollectionName, Collections } from '../../domain/ports/documents.j
 import { COLLECTION_NAMES, INDEXES } from '../../domain/ports/indexes.js';
 import type { CollectionPort, Filter, IndexSpec, Store, StoreTx } from '../../domain/ports/store.port.js';
 import { FaultInjector, type WriteOp } from '../faults.js';
-import {
-  NESTED_TRANSACTION,
-  StoreUsageError,
-  TransactionAbortedError,
-  WRITE_OUTSIDE_TX,
-  validateFilter,
-} from '../port-rules.js';
+import { NESTED_TRANSACTION, StoreUsageError, TransactionAbortedError, WRITE_OUTSIDE_TX } from '../port-rules.js';
 import { getPath, matches } from '../query.js';
 import { MemoryCollection } from './memory.collection.js';
-import { MemoryRestore, asDoc, memorySnapshotReader, uniqueClash, type FrozenTable } from './memory-backup.js';
+import { MemoryRestore, asDoc, memorySnapshotReader, type FrozenTable } from './memory-backup.js';
 import { Mutex } from './mutex.js';
 import { Table, indexKey } from './table.js';
 
@@ -142,10 +136,7 @@ export class MemoryStore implements Store, BackupSource {
       const table = this.table(collection);
       let added = 0;
       for (const raw of docs) {
-        const doc = asDoc(collection, raw);
-        if (uniqueClash(table, doc)) continue;
-        table.put(doc);
-        added += 1;
+        if (table.insertNew(asDoc(collection, raw)) === null) added += 1;
       }
       return added;
     });
@@ -184,7 +175,7 @@ export class MemoryStore implements Store, BackupSource {
 
 export class MemoryTx implements StoreTx {
   private readonly writes = new Map<string, Map<string, Doc | null>>();
-  private readonly uniq = new Map<string, Map<string, string>>();
+  private readonly uniq = new Map<object, Map<string, string>>();
   private state: 'open' | 'aborted' | 'done' = 'open';
   private abortCause: unknown;
 
@@ -199,16 +190,21 @@ export class MemoryTx implements StoreTx {
     if (this.state === 'done') throw new StoreUsageError('transaction already finished');
   }
 
-  /** Current version of every candidate document, as this transaction sees it. */
+  /** Current version of every candidate document, as this transaction sees it (filter already validated). */
   *view(name: string, filter: Filter): Generator<Doc> {
-    validateFilter(filter);
     const table = this.store.table(name);
     const overlay = this.writes.get(name);
-    for (const id of table.candidates(filter)) {
+    const ids = table.candidates(filter);
+    // An index finds documents by their committed version: one this transaction changed to match is
+    // not among them, so every document of the overlay that was no candidate is checked as well.
+    const narrowed = overlay?.size && Array.isArray(ids) ? new Set(ids) : null;
+    for (const id of ids) {
       const doc = overlay?.has(id) ? overlay.get(id) : table.docs.get(id);
       if (doc && matches(doc, filter)) yield doc;
     }
-    if (overlay) for (const [id, doc] of overlay) if (doc && !table.docs.has(id) && matches(doc, filter)) yield doc;
+    if (overlay)
+      for (const [id, doc] of overlay)
+        if (doc && !(narrowed ? narrowed.has(id) : table.docs.has(id)) && matches(doc, filter)) yield doc;
   }
 
   current(name: string, id: string): Doc | undefined {
@@ -221,24 +217,21 @@ export class MemoryTx implements StoreTx {
     this.assertUsable();
     this.store.faults.beforeWrite(name, op);
     const table = this.store.table(name);
-    const prev = this.current(name, id);
-    for (const { spec } of table.indexes.values()) {
+    // An insert is written only once its caller found no document with this id.
+    const prev = op === 'insert' ? undefined : this.current(name, id);
+    for (const index of table.indexes.values()) {
+      const { spec } = index;
       if (!spec.unique) continue;
       const oldKey = prev ? indexKey(prev, spec) : null;
       const key = doc ? indexKey(doc, spec) : null;
       // Transactions run one at a time, so the key this document already holds is still its own:
       // a write that keeps it (a balance move) cannot clash on it.
       if (key !== null && key === oldKey) continue;
-      const mine = this.uniqMap(name, spec.name);
+      const mine = this.uniqMap(index);
       if (oldKey !== null && mine.get(oldKey) === id) mine.delete(oldKey);
       if (!doc || key === null) continue;
-      const holds = (other: string | undefined): boolean => {
-        if (other === undefined || other === id) return false;
-        const theirs = this.current(name, other);
-        return theirs !== undefined && indexKey(theirs, spec) === key;
-      };
-      let clash = holds(mine.get(key));
-      for (const other of table.idsWithKey(spec.name, key)) clash ||= holds(other);
+      let clash = this.holds(name, spec, key, id, mine.get(key));
+      for (const other of table.idsWithKey(spec.name, key)) clash ||= this.holds(name, spec, key, id, other);
       if (clash) {
         const fields = Object.keys(spec.keys).map((f) => [f, getPath(doc, f)]);
         throw this.abortWith(new DuplicateKeyError(name, spec.name, Object.fromEntries(fields)));
@@ -259,10 +252,17 @@ export class MemoryTx implements StoreTx {
     return error;
   }
 
-  private uniqMap(name: string, index: string): Map<string, string> {
-    const k = `${name}\u0000${index}`;
-    let m = this.uniq.get(k);
-    if (!m) this.uniq.set(k, (m = new Map()));
+  /** Whether document `other` (as this transaction sees it) holds `key` in a unique index. */
+  private holds(name: string, spec: IndexSpec, key: string, id: string, other: string | undefined): boolean {
+    if (other === undefined || other === id) return false;
+    const theirs = this.current(name, other);
+    return theirs !== undefined && indexKey(theirs, spec) === key;
+  }
+
+  /** Keys this transaction gave documents in one unique index (the index entry of its table). */
+  private uniqMap(index: object): Map<string, string> {
+    let m = this.uniq.get(index);
+    if (!m) this.uniq.set(index, (m = new Map()));
     return m;
   }
 

@@ -8,11 +8,26 @@ type Doc = Record<string, unknown> & { _id: string };
  * (then a unique index does not hold it to uniqueness, as on MongoDB).
  */
 export function indexKey(doc: Doc, spec: IndexSpec): string | null {
-  const fields = Object.keys(spec.keys);
-  const values = fields.map((f) => getPath(doc, f));
-  if (spec.sparse && values.every((v) => v === undefined)) return null;
+  // Computed several times per write (uniqueness, then each index at commit): no arrays, no callbacks.
+  const fields = fieldsOf(spec);
+  let key = '';
+  let present = false;
+  for (let i = 0; i < fields.length; i += 1) {
+    const v = getPath(doc, fields[i] as string);
+    if (v !== undefined) present = true;
+    key = i === 0 ? keyPart(v) : `${key}\u0000${keyPart(v)}`;
+  }
+  if (spec.sparse && !present) return null;
   if (spec.partialFilterExpression && !matches(doc, spec.partialFilterExpression)) return null;
-  return values.map(keyPart).join('\u0000');
+  return key;
+}
+
+const FIELDS = new WeakMap<IndexSpec, readonly string[]>();
+
+function fieldsOf(spec: IndexSpec): readonly string[] {
+  let fields = FIELDS.get(spec);
+  if (!fields) FIELDS.set(spec, (fields = Object.keys(spec.keys)));
+  return fields;
 }
 
 function keyPart(v: unknown): string {
@@ -25,48 +40,86 @@ function keyPart(v: unknown): string {
   return `x:${String(v)}`;
 }
 
+interface TableIndex {
+  spec: IndexSpec;
+  /** Key → the id holding it, or the ids (a set) when several do: most keys, all unique ones, have one. */
+  map: Map<string, Ids>;
+  /** Whether `map` is kept up to date: always for a unique index, else from its first look-up on. */
+  live: boolean;
+}
+
 /**
  * One committed collection: documents in insertion order plus a map per index (unique indexes map a
- * key to one id; every index also serves equality look-ups on its fields).
+ * key to one id; every index also serves equality look-ups on its fields). A non-unique index only
+ * speeds look-ups up, so its map is built the first time a filter can use it and kept from then
+ * on: one that no filter can use (those ending in `_id`, whose filters take the `_id` path) costs
+ * writes nothing.
  */
 export class Table {
   readonly docs = new Map<string, Doc>();
-  readonly indexes: Map<string, { spec: IndexSpec; map: Map<string, Set<string>> }>;
+  readonly indexes: Map<string, TableIndex>;
 
   constructor(specs: readonly IndexSpec[]) {
-    this.indexes = new Map(specs.map((spec) => [spec.name, { spec, map: new Map() }]));
+    this.indexes = new Map(specs.map((spec) => [spec.name, { spec, map: new Map(), live: spec.unique === true }]));
   }
 
   put(doc: Doc): void {
     const old = this.docs.get(doc._id);
     this.docs.set(doc._id, doc); // an existing id keeps its place in natural order
     // Most writes change a few fields (a balance, a status): an index whose key stays is left alone.
-    for (const { spec, map } of this.indexes.values()) {
+    for (const { spec, map, live } of this.indexes.values()) {
+      if (!live) continue;
       const key = indexKey(doc, spec);
       const oldKey = old ? indexKey(old, spec) : null;
       if (key === oldKey) continue;
-      if (oldKey !== null) this.forget(map, oldKey, doc._id);
-      if (key === null) continue;
-      const set = map.get(key);
-      if (set) set.add(doc._id);
-      else map.set(key, new Set([doc._id]));
+      if (oldKey !== null) forget(map, oldKey, doc._id);
+      if (key !== null) remember(map, key, doc._id);
     }
+  }
+
+  /**
+   * Adds a document with a new id unless the id or a unique index's key is taken: then returns
+   * that index's name and changes nothing. Each key is computed once (a restore or a merge adds
+   * millions of documents this way; `put` would compute the unique ones a second time).
+   */
+  insertNew(doc: Doc): string | null {
+    if (this.docs.has(doc._id)) return '_id_';
+    const keys: Array<string | null> = [];
+    for (const { spec, map, live } of this.indexes.values()) {
+      const key = live ? indexKey(doc, spec) : null;
+      if (spec.unique && key !== null && map.has(key)) return spec.name;
+      keys.push(key);
+    }
+    this.docs.set(doc._id, doc);
+    let i = 0;
+    for (const { map } of this.indexes.values()) {
+      const key = keys[i++];
+      if (key !== null && key !== undefined) remember(map, key, doc._id);
+    }
+    return null;
   }
 
   remove(id: string): void {
     const old = this.docs.get(id);
     if (!old) return;
-    for (const { spec, map } of this.indexes.values()) {
+    for (const { spec, map, live } of this.indexes.values()) {
+      if (!live) continue;
       const key = indexKey(old, spec);
-      if (key !== null) this.forget(map, key, id);
+      if (key !== null) forget(map, key, id);
     }
     this.docs.delete(id);
   }
 
-  private forget(map: Map<string, Set<string>>, key: string, id: string): void {
-    const set = map.get(key);
-    set?.delete(id);
-    if (set && set.size === 0) map.delete(key);
+  /** The index's map, built from the documents on its first use. */
+  private mapOf(index: TableIndex): Map<string, Ids> {
+    if (!index.live) {
+      for (const doc of this.docs.values()) {
+        const key = indexKey(doc, index.spec);
+        if (key !== null) remember(index.map, key, doc._id);
+      }
+      index.live = true;
+    }
+    return index.map;
   }
 
   /**
@@ -92,27 +145,50 @@ export class Table {
   }
 
   idsWithKey(indexName: string, key: string): ReadonlySet<string> {
-    return this.indexes.get(indexName)?.map.get(key) ?? new Set();
+    const index = this.indexes.get(indexName);
+    const ids = index && this.mapOf(index).get(key);
+    return typeof ids === 'string' ? new Set([ids]) : (ids ?? NO_IDS);
   }
 
   /**
    * Candidate ids for a filter: an index whose every field is a plain equality in the filter
-   * narrows the scan; otherwise every document is a candidate. Callers still run the full matcher.
+   * narrows the scan (the answer is then an array); otherwise every document is a candidate.
+   * Callers still run the full matcher.
    */
   candidates(filter: Record<string, unknown>): Iterable<string> {
     const id = filter._id;
     if (typeof id === 'string') return this.docs.has(id) ? [id] : [];
-    for (const { spec, map } of this.indexes.values()) {
-      const fields = Object.keys(spec.keys);
+    for (const index of this.indexes.values()) {
+      const { spec } = index;
+      const fields = fieldsOf(spec);
       const plain = fields.every((f) => isPlainEquality(filter[f]));
       if (!plain) continue;
       const probe = { _id: '' } as Doc;
       for (const f of fields) setDotted(probe, f, filter[f]);
-      const key = indexKey(probe, { ...spec, sparse: false });
-      return key === null ? [] : [...(map.get(key) ?? [])];
+      // Every field holds a value here, so `sparse` cannot leave the probe out.
+      const key = indexKey(probe, spec);
+      const ids = key === null ? undefined : this.mapOf(index).get(key);
+      return typeof ids === 'string' ? [ids] : [...(ids ?? [])];
     }
     return this.docs.keys();
   }
+}
+
+type Ids = string | Set<string>;
+
+const NO_IDS: ReadonlySet<string> = new Set();
+
+function remember(map: Map<string, Ids>, key: string, id: string): void {
+  const ids = map.get(key);
+  if (ids === undefined) map.set(key, id);
+  else if (typeof ids !== 'string') ids.add(id);
+  else if (ids !== id) map.set(key, new Set([ids, id]));
+}
+
+function forget(map: Map<string, Ids>, key: string, id: string): void {
+  const ids = map.get(key);
+  if (ids === id) map.delete(key);
+  else if (typeof ids !== 'string' && ids?.delete(id) && ids.size === 0) map.delete(key);
 }
 
 const isPlainEquality = (v: unknown): boolean =>
