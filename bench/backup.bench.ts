@@ -4,9 +4,11 @@
  * batches), and in the same run the rate of bare `EJSON.stringify` of the same documents.
  *
  * `npx tsx bench/backup.bench.ts [N…]` (default 250000 1000000). Each N runs in its own child
- * process (`--expose-gc`), so one size's garbage cannot inflate the other's peak.
+ * process (`--expose-gc`), so one size's garbage cannot inflate the other's peak. `--profile` runs
+ * each child under `--cpu-prof` and prints the top frames (self time) of each measured phase.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +21,7 @@ import type { RawDocument } from '../src/domain/ports/backup-source.port.js';
 import { systemClock } from '../src/domain/ports/runtime.port.js';
 import { MemoryStore } from '../src/store/memory/memory.store.js';
 import { seedLedger } from '../test/helpers/backup-fixtures.js';
+import { nowUs, readProfile, topFrames, type ProfileWindow } from './lib/profile.js';
 import { emit, type Row } from './lib/rows.js';
 
 const ACCOUNTS = 10_000;
@@ -36,13 +39,15 @@ interface Phase {
    * the garbage V8 lets pile up in proportion to the size of the whole heap.
    */
   retainedMb: number;
+  /** When the timed pass ran, to read its frames out of the child's CPU profile. */
+  window: ProfileWindow;
 }
 interface ChildResult {
   entries: number;
   documents: number;
   baselineRssMb: number;
-  ejsonStringify: number;
-  ourEncoder: number;
+  ejsonStringify: Phase;
+  ourEncoder: Phase;
   backup: Phase;
   verify: Phase;
   restore: Phase & { restoredDataMb: number };
@@ -83,9 +88,11 @@ async function measure(count: number, fn: (sample: () => void) => Promise<unknow
     if (now > peak) peak = now;
   };
   const timer = setInterval(sample, 10);
+  const startUs = nowUs();
   const started = process.hrtime.bigint();
   await fn(sample);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const window = { startUs, endUs: nowUs() };
   clearInterval(timer);
   sample();
   return {
@@ -94,6 +101,7 @@ async function measure(count: number, fn: (sample: () => void) => Promise<unknow
     peakRssGrowthMb: (peak - before) / MB,
     beforeRssMb: before / MB,
     retainedMb: 0,
+    window,
   };
 }
 
@@ -165,8 +173,8 @@ async function child(entries: number): Promise<ChildResult> {
       entries,
       documents,
       baselineRssMb,
-      ejsonStringify: ejson.docsPerSecond,
-      ourEncoder: ours.docsPerSecond,
+      ejsonStringify: ejson,
+      ourEncoder: ours,
       backup,
       verify,
       restore: { ...restore, restoredDataMb },
@@ -184,14 +192,14 @@ function report(results: ChildResult[]): void {
     ['documents (ledger entries + accounts + …)', (r) => fmt(r.documents)],
     ['backup size on disk (MB)', (r) => fmt(r.backupBytes / MB)],
     ['baseline RSS with the data loaded (MB)', (r) => fmt(r.baselineRssMb)],
-    ['bare EJSON.stringify (docs/s)', (r) => fmt(r.ejsonStringify)],
-    ['our canonical encoder alone (docs/s)', (r) => fmt(r.ourEncoder)],
+    ['bare EJSON.stringify (docs/s)', (r) => fmt(r.ejsonStringify.docsPerSecond)],
+    ['our canonical encoder alone (docs/s)', (r) => fmt(r.ourEncoder.docsPerSecond)],
     ['backup create (docs/s)', (r) => fmt(r.backup.docsPerSecond)],
     ['backup verify (docs/s)', (r) => fmt(r.verify.docsPerSecond)],
     ['backup restore (docs/s)', (r) => fmt(r.restore.docsPerSecond)],
-    ['ratio create / EJSON.stringify', (r) => fmt(r.backup.docsPerSecond / r.ejsonStringify, 2)],
-    ['ratio verify / EJSON.stringify', (r) => fmt(r.verify.docsPerSecond / r.ejsonStringify, 2)],
-    ['ratio restore / EJSON.stringify', (r) => fmt(r.restore.docsPerSecond / r.ejsonStringify, 2)],
+    ['ratio create / EJSON.stringify', (r) => fmt(r.backup.docsPerSecond / r.ejsonStringify.docsPerSecond, 2)],
+    ['ratio verify / EJSON.stringify', (r) => fmt(r.verify.docsPerSecond / r.ejsonStringify.docsPerSecond, 2)],
+    ['ratio restore / EJSON.stringify', (r) => fmt(r.restore.docsPerSecond / r.ejsonStringify.docsPerSecond, 2)],
     ['peak RSS growth during create (MB)', (r) => fmt(r.backup.peakRssGrowthMb)],
     ['peak RSS growth during verify (MB)', (r) => fmt(r.verify.peakRssGrowthMb)],
     ['peak RSS growth during restore (MB)', (r) => fmt(r.restore.peakRssGrowthMb)],
@@ -206,6 +214,24 @@ function report(results: ChildResult[]): void {
   for (const [label, get] of rows) console.log(label.padEnd(width) + results.map((r) => get(r).padStart(20)).join(''));
 }
 
+/** Top self-time frames of each timed phase, read out of the child's one CPU profile. */
+function printProfile(r: ChildResult, dir: string): void {
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) return;
+  const cpu = readProfile(join(dir, file));
+  console.log(`CPU profile of ${fmt(r.entries)} entries: ${join(dir, file)}`);
+  const phases: Array<[string, Phase]> = [
+    ['bare EJSON.stringify', r.ejsonStringify],
+    ['backup create', r.backup],
+    ['backup verify', r.verify],
+    ['backup restore', r.restore],
+  ];
+  for (const [label, p] of phases) {
+    console.log(`top frames (self time), ${label}:`);
+    for (const line of topFrames(cpu, 12, p.window)) console.log(`  ${line}`);
+  }
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === '--child') {
@@ -214,14 +240,17 @@ async function main(): Promise<void> {
   }
   const given = args.filter((a) => !a.startsWith('--')).map(Number);
   const sizes = given.length > 0 ? given : [250_000, 1_000_000];
+  const profile = args.includes('--profile');
   const results: ChildResult[] = [];
   for (const n of sizes) {
     console.log(`running ${fmt(n)} ledger entries…`);
+    const profileDir = profile ? mkdtempSync(join(tmpdir(), 'noi-backup-profile-')) : '';
     const r = spawnSync(
       process.execPath,
       [
         '--expose-gc',
         '--max-old-space-size=8192',
+        ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
         '--import',
         'tsx',
         fileURLToPath(import.meta.url),
@@ -231,7 +260,9 @@ async function main(): Promise<void> {
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * MB },
     );
     if (r.status !== 0) throw new Error(`child for ${n} failed with status ${r.status}`);
-    results.push(JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as ChildResult);
+    const result = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as ChildResult;
+    results.push(result);
+    if (profile) printProfile(result, profileDir);
   }
   report(results);
   const rows: Row[] = [];
@@ -245,12 +276,12 @@ async function main(): Promise<void> {
       p99Ms: null,
       peakRssMb: p.peakRssGrowthMb,
       baseline,
-      ratio: p.docsPerSecond / r.ejsonStringify,
+      ratio: p.docsPerSecond / r.ejsonStringify.docsPerSecond,
     });
     rows.push(
       {
         operation: baseline,
-        rate: r.ejsonStringify,
+        rate: r.ejsonStringify.docsPerSecond,
         p50Ms: null,
         p99Ms: null,
         peakRssMb: null,

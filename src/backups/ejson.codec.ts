@@ -22,12 +22,37 @@ function encodeNumber(n: number): string {
   return `{"$numberDouble":"${Number.isInteger(n) ? n.toFixed(1) : String(n)}"}`;
 }
 
+/**
+ * Strings of nothing but characters JSON.stringify leaves alone: not `"`, backslash, controls
+ * (below U+0020) or surrogates (a lone one is escaped; strings holding a pair are rare enough to
+ * take the slow path too). Most strings (ids, kinds, reasons) are such: quoting them is then a
+ * concatenation.
+ */
+const PLAIN = /^[ !#-[\]-\ud7ff\ue000-\uffff]*$/;
+const encodeString = (s: string): string => (PLAIN.test(s) ? `"${s}"` : quote(s));
+
+/**
+ * `"key":` of each field name. A collection has a handful of field names repeated in every
+ * document, so quoting them once saves most of the encoder's work; the bound keeps documents
+ * with data in their keys (maps keyed by id) from growing it without limit.
+ */
+const KEY_CACHE_LIMIT = 10_000;
+const quotedKeys = new Map<string, string>();
+function encodeKey(key: string): string {
+  let q = quotedKeys.get(key);
+  if (q === undefined) {
+    q = `${quote(key)}:`;
+    if (quotedKeys.size < KEY_CACHE_LIMIT) quotedKeys.set(key, q);
+  }
+  return q;
+}
+
 const skipped = (v: unknown): boolean => v === undefined || typeof v === 'function' || typeof v === 'symbol';
 
 function encodeValue(v: unknown): string {
   switch (typeof v) {
     case 'string':
-      return quote(v);
+      return encodeString(v);
     case 'number':
       return encodeNumber(v);
     case 'boolean':
@@ -53,7 +78,7 @@ function encodeValue(v: unknown): string {
       for (const key in v) {
         const x = (v as Record<string, unknown>)[key];
         if (skipped(x)) continue;
-        out += (first ? '' : ',') + quote(key) + ':' + encodeValue(x);
+        out += (first ? '' : ',') + encodeKey(key) + encodeValue(x);
         first = false;
       }
       return `${out}}`;
@@ -92,13 +117,15 @@ function decodeValue(v: unknown): unknown {
   }
   const obj = v as Record<string, unknown>;
   for (const key in obj) {
+    if (key.charCodeAt(0) !== 36) break; // '$': only a first key that starts so can mark a wrapper
     if (key === '$numberInt' || key === '$numberDouble') return Number(obj[key]);
     if (key === '$date') return decodeDate(obj.$date);
     if (WRAPPERS.has(key)) return EJSON.deserialize(obj, { relaxed: false });
-    break; // only the first key can mark a wrapper
+    break;
   }
   for (const key in obj) {
     const x = obj[key];
+    if (x === null || typeof x !== 'object') continue;
     const decoded = decodeValue(x);
     if (decoded === x) continue;
     if (key === '__proto__') Object.defineProperty(obj, key, { value: decoded, enumerable: true, writable: true });

@@ -2,7 +2,7 @@ import { DuplicateKeyError } from '../../domain/errors.js';
 import type { RawDocument, RestoreStaging, SnapshotReader } from '../../domain/ports/backup-source.port.js';
 import type { IndexSpec } from '../../domain/ports/store.port.js';
 import { cloneValue, getPath } from '../query.js';
-import { Table, indexKey } from './table.js';
+import { Table } from './table.js';
 
 type Doc = Record<string, unknown> & { _id: string };
 
@@ -36,16 +36,11 @@ async function* batches(docs: readonly Doc[], batchSize: number): AsyncGenerator
     yield docs.slice(start, start + batchSize).map((d) => cloneValue(d));
 }
 
-/** The unique index of `table` that already holds `doc`'s key, if any (the document would be refused). */
-export function uniqueClash(table: Table, doc: Doc): { index: string; key: Record<string, unknown> } | null {
-  if (table.docs.has(doc._id)) return { index: '_id_', key: { _id: doc._id } };
-  for (const { spec } of table.indexes.values()) {
-    if (!spec.unique) continue;
-    const key = indexKey(doc, spec);
-    if (key !== null && table.idsWithKey(spec.name, key).size > 0)
-      return { index: spec.name, key: Object.fromEntries(Object.keys(spec.keys).map((f) => [f, getPath(doc, f)])) };
-  }
-  return null;
+/** The key a unique index refused, field by field, as a duplicate-key error reports it. */
+export function clashKey(table: Table, index: string, doc: Doc): Record<string, unknown> {
+  if (index === '_id_') return { _id: doc._id };
+  const spec = table.indexes.get(index)?.spec;
+  return Object.fromEntries(Object.keys(spec?.keys ?? {}).map((f) => [f, getPath(doc, f)]));
 }
 
 export const asDoc = (collection: string, raw: RawDocument): Doc => {
@@ -81,9 +76,8 @@ export class MemoryRestore implements RestoreStaging {
     if (!table) throw new Error(`restore: prepare(${collection}) was not called`);
     for (const raw of docs) {
       const doc = asDoc(collection, raw);
-      const clash = uniqueClash(table, doc);
-      if (clash) throw new DuplicateKeyError(collection, clash.index, clash.key);
-      table.put(doc);
+      const clash = table.insertNew(doc);
+      if (clash !== null) throw new DuplicateKeyError(collection, clash, clashKey(table, clash, doc));
     }
   }
 

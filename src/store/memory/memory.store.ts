@@ -16,7 +16,7 @@ import { FaultInjector, type WriteOp } from '../faults.js';
 import { NESTED_TRANSACTION, StoreUsageError, TransactionAbortedError, WRITE_OUTSIDE_TX } from '../port-rules.js';
 import { getPath, matches } from '../query.js';
 import { MemoryCollection } from './memory.collection.js';
-import { MemoryRestore, asDoc, memorySnapshotReader, uniqueClash, type FrozenTable } from './memory-backup.js';
+import { MemoryRestore, asDoc, memorySnapshotReader, type FrozenTable } from './memory-backup.js';
 import { Mutex } from './mutex.js';
 import { Table, indexKey } from './table.js';
 
@@ -136,10 +136,7 @@ export class MemoryStore implements Store, BackupSource {
       const table = this.table(collection);
       let added = 0;
       for (const raw of docs) {
-        const doc = asDoc(collection, raw);
-        if (uniqueClash(table, doc)) continue;
-        table.put(doc);
-        added += 1;
+        if (table.insertNew(asDoc(collection, raw)) === null) added += 1;
       }
       return added;
     });

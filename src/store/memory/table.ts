@@ -77,6 +77,28 @@ export class Table {
     }
   }
 
+  /**
+   * Adds a document with a new id unless the id or a unique index's key is taken: then returns
+   * that index's name and changes nothing. Each key is computed once (a restore or a merge adds
+   * millions of documents this way; `put` would compute the unique ones a second time).
+   */
+  insertNew(doc: Doc): string | null {
+    if (this.docs.has(doc._id)) return '_id_';
+    const keys: Array<string | null> = [];
+    for (const { spec, map, live } of this.indexes.values()) {
+      const key = live ? indexKey(doc, spec) : null;
+      if (spec.unique && key !== null && map.has(key)) return spec.name;
+      keys.push(key);
+    }
+    this.docs.set(doc._id, doc);
+    let i = 0;
+    for (const { map } of this.indexes.values()) {
+      const key = keys[i++];
+      if (key !== null && key !== undefined) remember(map, key, doc._id);
+    }
+    return null;
+  }
+
   remove(id: string): void {
     const old = this.docs.get(id);
     if (!old) return;

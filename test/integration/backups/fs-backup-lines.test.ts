@@ -1,0 +1,61 @@
+/**
+ * Collection files are written and read in slices of text, not a string per read or per batch:
+ * a line longer than a slice, and characters whose UTF-8 bytes straddle two slices, must come
+ * back exactly, in the right batches, with the digest of the bytes on disk.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FsBackupRepository } from '../../../src/backups/fs-backup.repository.js';
+import type { DocumentLine } from '../../../src/domain/ports/backup-repository.port.js';
+import { tempDir } from '../../helpers/backup-fixtures.js';
+
+const cleanups: Array<{ remove(): Promise<void> }> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c.remove();
+});
+
+/** 2-, 3- and 4-byte characters, so slice boundaries land inside some of them. */
+const wide = (n: number): string => 'é€😀a'.repeat(n);
+
+function documents(): Array<Record<string, unknown>> {
+  const docs: Array<Record<string, unknown>> = [];
+  for (let i = 0; i < 3000; i++) docs.push({ _id: `d${i}`, i, note: wide(i % 7), at: new Date(i * 1000) });
+  docs.splice(1500, 0, { _id: 'long', note: wide(60_000) }); // about 600 KB on one line
+  return docs;
+}
+
+describe('backup collection files', () => {
+  it.each(['ledgerEntries.json', 'ledgerEntries.json.gz'])(
+    '%s: long lines and multi-byte characters come back exactly, in batches of at most the batch size',
+    async (file) => {
+      const dir = await tempDir();
+      cleanups.push(dir);
+      const repository = new FsBackupRepository(dir.path);
+      const docs = documents();
+      const writer = await repository.begin('b1');
+      async function* batches() {
+        for (let i = 0; i < docs.length; i += 700) yield docs.slice(i, i + 700);
+      }
+      const written = await writer.writeDocuments(file, batches());
+      await writer.writeJson('manifest.json', {});
+      await writer.commit();
+      expect(written.count).toBe(docs.length);
+      const bytes = await readFile(join(dir.path, 'b1', file));
+      expect(written).toMatchObject({ bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+
+      const reader = repository.readDocuments('b1', file, 500);
+      const lines: DocumentLine[] = [];
+      for await (const batch of reader) {
+        // One read slice past the batch size at most: memory stays one batch.
+        expect(batch.length).toBeLessThan(500 + 1000);
+        lines.push(...batch);
+      }
+      expect(lines.map((l) => l.line)).toEqual(docs.map((_, i) => i + 1));
+      expect(lines.filter((l) => l.error !== undefined)).toEqual([]);
+      expect(lines.map((l) => l.doc)).toEqual(docs);
+      expect(reader.digest()).toEqual({ bytes: written.bytes, sha256: written.sha256 });
+    },
+  );
+});

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { DuplicateKeyError } from '../../../src/domain/errors.js';
+import type { IndexSpec } from '../../../src/domain/ports/store.port.js';
+import { MemoryStore } from '../../../src/store/memory/memory.store.js';
+import { Table, indexKey } from '../../../src/store/memory/table.js';
+
+type Doc = Record<string, unknown> & { _id: string };
+
+const BY_KIND: IndexSpec = { name: 'kind', keys: { kind: 1 } };
+const EMAIL: IndexSpec = { name: 'email_unique', keys: { email: 1 }, unique: true };
+const HANDLE: IndexSpec = { name: 'handle_unique', keys: { handle: 1 }, unique: true, sparse: true };
+
+const ids = (table: Table, spec: IndexSpec, doc: Record<string, unknown>): string[] =>
+  [...table.idsWithKey(spec.name, indexKey({ _id: '', ...doc }, spec) as string)].sort();
+
+/** The memory engine's indexes, which keep one id per key until a second document shares it. */
+describe('memory engine table indexes', () => {
+  it('finds every document holding a key as documents come, change key and go', () => {
+    const table = new Table([BY_KIND, EMAIL]);
+    const doc = (id: string, kind: string): Doc => ({ _id: id, kind, email: `${id}@example.com` });
+    table.put(doc('a', 'x'));
+    expect(ids(table, BY_KIND, { kind: 'x' })).toEqual(['a']);
+    table.put(doc('b', 'x'));
+    table.put(doc('c', 'x'));
+    expect(ids(table, BY_KIND, { kind: 'x' })).toEqual(['a', 'b', 'c']);
+    table.put(doc('b', 'y')); // moves to another key
+    expect(ids(table, BY_KIND, { kind: 'x' })).toEqual(['a', 'c']);
+    expect(ids(table, BY_KIND, { kind: 'y' })).toEqual(['b']);
+    table.put(doc('b', 'y')); // a write that keeps the key changes nothing
+    expect(ids(table, BY_KIND, { kind: 'y' })).toEqual(['b']);
+    table.remove('a');
+    table.remove('c');
+    expect(ids(table, BY_KIND, { kind: 'x' })).toEqual([]);
+    table.put(doc('a', 'x'));
+    expect(ids(table, BY_KIND, { kind: 'x' })).toEqual(['a']);
+    table.remove('b');
+    expect(ids(table, BY_KIND, { kind: 'y' })).toEqual([]);
+    expect([...table.candidates({ kind: 'x' })]).toEqual(['a']);
+    expect([...table.candidates({ kind: 'y' })]).toEqual([]);
+    expect(ids(table, EMAIL, { email: 'a@example.com' })).toEqual(['a']);
+    expect(ids(table, EMAIL, { email: 'b@example.com' })).toEqual([]);
+  });
+
+  it('insertNew refuses a taken id or unique key and then changes nothing', () => {
+    const table = new Table([BY_KIND, EMAIL, HANDLE]);
+    expect(table.insertNew({ _id: 'a', kind: 'x', email: 'a@example.com' })).toBeNull();
+    expect(table.insertNew({ _id: 'b', kind: 'x', email: 'b@example.com', handle: 'h' })).toBeNull();
+    // Sparse: documents without the field are not held to uniqueness.
+    expect(table.insertNew({ _id: 'c', kind: 'x', email: 'c@example.com' })).toBeNull();
+    expect(table.insertNew({ _id: 'a', kind: 'z', email: 'new@example.com' })).toBe('_id_');
+    expect(table.insertNew({ _id: 'd', kind: 'z', email: 'a@example.com' })).toBe('email_unique');
+    expect(table.insertNew({ _id: 'e', kind: 'z', email: 'e@example.com', handle: 'h' })).toBe('handle_unique');
+    expect([...table.docs.keys()]).toEqual(['a', 'b', 'c']);
+    expect(ids(table, BY_KIND, { kind: 'z' })).toEqual([]);
+    expect(ids(table, BY_KIND, { kind: 'x' })).toEqual(['a', 'b', 'c']);
+    expect(ids(table, EMAIL, { email: 'e@example.com' })).toEqual([]);
+  });
+
+  it('a restore refusing a duplicate names the index and the key that clashed', async () => {
+    const store = new MemoryStore();
+    const staging = await store.beginRestore();
+    await staging.prepare('accounts', [EMAIL]);
+    const refused = staging.insert('accounts', [
+      { _id: 'one', email: 'same@example.com' },
+      { _id: 'two', email: 'same@example.com' },
+    ]);
+    await expect(refused).rejects.toBeInstanceOf(DuplicateKeyError);
+    await expect(refused).rejects.toMatchObject({
+      index: 'email_unique',
+      details: { key: { email: 'same@example.com' } },
+    });
+    await expect(staging.insert('accounts', [{ _id: 'one', email: 'other@example.com' }])).rejects.toMatchObject({
+      index: '_id_',
+      details: { key: { _id: 'one' } },
+    });
+  });
+});
