@@ -12,21 +12,32 @@ type Doc = Record<string, unknown>;
 export function cloneValue<T>(v: T): T {
   // Every write and every read result passes through here: no entry arrays, no callbacks.
   if (typeof v !== 'object' || v === null) return v;
+  if (isPlainObject(v)) return clonePlain(v) as T;
   if (Array.isArray(v)) {
     const out: unknown[] = new Array(v.length);
     for (let i = 0; i < v.length; i += 1) out[i] = cloneValue(v[i] as unknown);
     return out as T;
   }
   if (v instanceof Date) return new Date(v.getTime()) as T;
-  if (isPlainObject(v)) {
-    const out: Doc = {};
-    for (const k of Object.keys(v)) {
-      const x = v[k];
-      if (x !== undefined) out[k] = cloneValue(x);
-    }
-    return out as T;
-  }
   return v;
+}
+
+function clonePlain(v: Doc): Doc {
+  // A spread copies the object in one allocation, keeping its shape; `for…in` reads keys from V8's
+  // enum cache. An undefined value is dropped (as the driver's ignoreUndefined does), so an object
+  // holding one is copied key by key instead.
+  for (const k in v)
+    if (v[k] === undefined) {
+      const out: Doc = {};
+      for (const key of Object.keys(v)) if (v[key] !== undefined) out[key] = cloneValue(v[key]);
+      return out;
+    }
+  const out: Doc = { ...v };
+  for (const k in out) {
+    const x = out[k];
+    if (typeof x === 'object' && x !== null && Object.hasOwn(out, k)) out[k] = cloneValue(x);
+  }
+  return out;
 }
 
 export function getPath(doc: unknown, path: string): unknown {

@@ -35,6 +35,32 @@ for (const adapter of storeAdapters('store contract suite')) {
         expect((await store.collection('accounts').findOne({ _id: doc._id }))?.balance).toBe(0);
       });
 
+      it('stores nested objects, arrays and dates as copies and drops undefined fields at any depth', async () => {
+        const doc = entry(store, {
+          reservationId: undefined,
+          source: { type: 'stripe', ref: undefined },
+          actor: { type: 'support', id: 'agent', name: 'Agent' },
+        });
+        const tags = { list: ['a', { deep: 1 }], at: new Date(T0.getTime() + 1) };
+        await store.collection('ledgerEntries').insertOne({ ...doc, reason: 'copies', tags } as LedgerEntryDoc);
+        const back = (await store.collection('ledgerEntries').findOne({ _id: doc._id })) as unknown as Record<
+          string,
+          unknown
+        >;
+        expect(back).not.toHaveProperty('reservationId');
+        expect(back.source).toEqual({ type: 'stripe' });
+        expect(back.tags).toEqual({ list: ['a', { deep: 1 }], at: new Date(T0.getTime() + 1) });
+        // Neither the inserted objects nor a returned one reach the stored document.
+        doc.actor.id = 'changed';
+        (tags.list[1] as { deep: number }).deep = 2;
+        tags.at.setTime(0);
+        ((back.tags as typeof tags).list[1] as { deep: number }).deep = 3;
+        expect(await store.collection('ledgerEntries').findOne({ _id: doc._id })).toMatchObject({
+          actor: { id: 'agent' },
+          tags: { list: ['a', { deep: 1 }], at: new Date(T0.getTime() + 1) },
+        });
+      });
+
       it('filters on nested fields and with $gt/$lt/$in/$ne/$exists/$regex/$or', async () => {
         const c = store.collection('ledgerEntries');
         await c.insertMany([

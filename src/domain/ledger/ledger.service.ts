@@ -420,7 +420,7 @@ export class LedgerService {
 
   /** The entry that explains a movement, with the account as the movement left it. */
   private entryOf(m: Movement, updated: AccountDoc, now: Date): LedgerEntryDoc {
-    return {
+    const entry: LedgerEntryDoc = {
       _id: this.store.newId(),
       accountId: m.accountId,
       amount: m.balanceDelta,
@@ -432,9 +432,11 @@ export class LedgerService {
       reason: m.reason,
       idempotencyKey: m.idempotencyKey,
       fingerprint: m.fingerprint,
-      reservationId: m.reservationId,
       createdAt: now,
     };
+    // Only when there is one: the store copies a document without undefined fields faster.
+    if (m.reservationId !== undefined) entry.reservationId = m.reservationId;
+    return entry;
   }
 
   /**
