@@ -36,15 +36,20 @@ export const reasonText = z
   .min(1, 'must not be empty')
   .max(500, 'must be at most 500 characters');
 
-/** Caller-chosen keys; '#' is reserved for keys the ledger derives itself. */
+/** Idempotency keys of at most `max` characters; '#' is reserved for keys the ledger derives itself. */
+const keyOf = (max: number) =>
+  z
+    .string({ error: 'is required' })
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .regex(/^[A-Za-z0-9_.:-]+$/, 'may contain only letters, digits and _ . : -');
 /** A key as a caller may choose it. */
-export const idempotencyKey = z
-  .string({ error: 'is required' })
-  .min(1, 'must not be empty')
-  .max(200, 'must be at most 200 characters')
-  .regex(/^[A-Za-z0-9_.:-]+$/, 'may contain only letters, digits and _ . : -');
-/** A key as stored: a caller's key in its namespace (see `callerKey`) is a few characters longer. */
-export const storedIdempotencyKey = idempotencyKey.max(220, 'must be at most 220 characters');
+export const idempotencyKey = keyOf(200);
+/**
+ * A key as stored: a caller's key in its namespace (see `callerKey`) is a few characters longer,
+ * so a caller's 200-character key must still pass here.
+ */
+export const storedIdempotencyKey = keyOf(220);
 
 export const entityId = z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(100);
 

@@ -134,6 +134,28 @@ describe('GraphQL credit mutations', () => {
       expect((await srv.services.ledger.verifyLedger()).ok).toBe(true);
     });
 
+    it('accepts a key of the full 200 characters a caller may choose, and replays it', async () => {
+      const customer = await srv.signIn();
+      await srv.services.ledger.grant({
+        accountId: customer.accountId,
+        amount: 5,
+        reason: 'pack',
+        idempotencyKey: 'pack-long',
+        actor: { type: 'system', id: 'test' },
+        source: { type: 'system' },
+      });
+      const service = await srv.token({ roles: ['service'] });
+      const key = 'k'.repeat(200);
+      const first = await srv.gql(SPEND, { id: customer.accountId, key }, service);
+      expect(first.errors).toBeUndefined();
+      const again = await srv.gql(SPEND, { id: customer.accountId, key }, service);
+      expect(again.data).toEqual(first.data);
+      expect((await state(customer.accountId)).balance).toBe(4);
+      const tooLong = await srv.gql(SPEND, { id: customer.accountId, key: 'k'.repeat(201) }, service);
+      expect(tooLong.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect((await state(customer.accountId)).balance).toBe(4);
+    });
+
     it('answers ACCOUNT_FROZEN for a frozen account and spends nothing', async () => {
       const customer = await srv.signIn();
       await srv.services.ledger.grant({

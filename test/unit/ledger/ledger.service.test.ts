@@ -79,7 +79,7 @@ describe(LedgerService.name, () => {
     it('refuses a missing or malformed idempotency key', async () => {
       const { ledger, newAccount } = setup();
       const a = await newAccount(10);
-      for (const key of ['', 'has space', 'x'.repeat(201), 'derived#capture'])
+      for (const key of ['', 'has space', 'x'.repeat(221), 'derived#capture'])
         await expect(
           ledger.spend({ accountId: a.id, amount: 1, reason: 'r', idempotencyKey: key, actor: systemActor }),
         ).rejects.toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('idempotencyKey') });
