@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { ObjectId } from 'bson';
 import { DuplicateKeyError } from '../../domain/errors.js';
@@ -17,6 +16,7 @@ import { NESTED_TRANSACTION, StoreUsageError, TransactionAbortedError, WRITE_OUT
 import { getPath, matches } from '../query.js';
 import { MemoryCollection } from './memory.collection.js';
 import { MemoryRestore, asDoc, memorySnapshotReader, type FrozenTable } from './memory-backup.js';
+import { TxContext } from '../tx-context.js';
 import { Mutex } from './mutex.js';
 import { Table, indexKey } from './table.js';
 
@@ -41,7 +41,7 @@ export class MemoryStore implements Store, BackupSource {
   readonly faults = new FaultInjector();
   private readonly tables = new Map<string, Table>();
   private readonly mutex = new Mutex();
-  private readonly active = new AsyncLocalStorage<MemoryTx>();
+  private readonly active = new TxContext<MemoryTx>();
   private readonly restores = new Map<string, MemoryRestore>();
   private closed = false;
   /** Like MongoDB's monitor, the first pass comes one interval after start. */
@@ -75,26 +75,28 @@ export class MemoryStore implements Store, BackupSource {
 
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     this.assertOpen();
-    if (this.active.getStore()) throw new StoreUsageError(NESTED_TRANSACTION);
-    return this.mutex.run(async () => {
-      this.expireDocuments();
-      const tx = new MemoryTx(this);
-      try {
-        const result = await this.active.run(tx, () => fn(tx));
-        const lostAck = this.faults.takeCommitFault();
-        if (lostAck && !lostAck.applied) throw lostAck.error();
-        tx.commit();
-        if (lostAck) throw lostAck.error();
-        return result;
-      } finally {
-        tx.finish();
-      }
-    });
+    if (this.active.current()) throw new StoreUsageError(NESTED_TRANSACTION);
+    return this.active.scope(() => this.mutex.run(() => this.runTransaction(fn)));
+  }
+
+  private async runTransaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    this.expireDocuments();
+    const tx = new MemoryTx(this);
+    try {
+      const result = await this.active.run(tx, () => fn(tx));
+      const lostAck = this.faults.takeCommitFault();
+      if (lostAck && !lostAck.applied) throw lostAck.error();
+      tx.commit();
+      if (lostAck) throw lostAck.error();
+      return result;
+    } finally {
+      tx.finish();
+    }
   }
 
   /** Used by single writes outside a transaction: they take the same lock. */
   async autoCommit<T>(fn: (tx: MemoryTx) => Promise<T>): Promise<T> {
-    if (this.active.getStore()) throw new StoreUsageError(WRITE_OUTSIDE_TX);
+    if (this.active.current()) throw new StoreUsageError(WRITE_OUTSIDE_TX);
     return this.transaction((tx) => fn(tx as MemoryTx));
   }
 

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { ObjectId } from 'bson';
 import mongoose, { type ConnectOptions, type Connection } from 'mongoose';
 import type { Collection, Document } from 'mongodb';
@@ -13,6 +12,7 @@ import type { CollectionName, Collections } from '../../domain/ports/documents.j
 import type { CollectionPort, Store, StoreTx } from '../../domain/ports/store.port.js';
 import { FaultInjector } from '../faults.js';
 import { NESTED_TRANSACTION, StoreUsageError } from '../port-rules.js';
+import { TxContext } from '../tx-context.js';
 import { drainMongoTransactions, readMongoSnapshot } from './mongo-backup.js';
 import { MongoRestore, mergeMongoDocuments } from './mongo-restore.js';
 import { MongoCollection } from './mongo.collection.js';
@@ -86,7 +86,7 @@ export const redactUri = (uri: string): string => uri.replace(/\/\/[^@/]*@/, '//
 export class MongoStore implements Store, BackupSource {
   readonly kind = 'mongo' as const;
   readonly faults = new FaultInjector();
-  private readonly active = new AsyncLocalStorage<TxAttempt>();
+  private readonly active = new TxContext<TxAttempt>();
 
   private constructor(
     readonly conn: Connection,
@@ -118,11 +118,15 @@ export class MongoStore implements Store, BackupSource {
 
   /** The transaction the calling code runs in, if any (writes outside it are refused). */
   activeTransaction(): TxAttempt | undefined {
-    return this.active.getStore();
+    return this.active.current();
   }
 
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    if (this.active.getStore()) throw new StoreUsageError(NESTED_TRANSACTION);
+    if (this.active.current()) throw new StoreUsageError(NESTED_TRANSACTION);
+    return this.active.scope(() => this.inSession(fn));
+  }
+
+  private async inSession<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     const lostAck = this.faults.takeCommitFault();
     const session = this.conn.getClient().startSession();
     try {
