@@ -50,7 +50,6 @@ export async function startService(options: StartOptions): Promise<RunningServic
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics();
-  watchBackups(metrics, store);
   const services = buildServices({
     config,
     store: observeLedgerMovements(store, (kinds) => {
@@ -61,6 +60,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
     statementExtractor: statementExtractor(config),
     alertResults: metrics.alerts,
   });
+  watchBackups(metrics, services.jobs);
   // Stopped in reverse order: intake first (bot, HTTP, cron), then the running jobs get their grace
   // period, and the alert sink closes last so an interrupted job's alert still goes out.
   let jobsStopped: Promise<unknown> | undefined;

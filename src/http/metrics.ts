@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Store } from '../domain/ports/store.port.js';
+import type { JobService } from '../domain/jobs/job.service.js';
+import type { JobRun } from '../domain/jobs/job.types.js';
 
 /**
  * One registry per process (GET /metrics). Every label has a closed set of values: routes come from
@@ -66,12 +67,15 @@ export function createMetrics(): Metrics {
 }
 
 /**
- * The last successful backup, read from `jobRuns` at scrape time: whichever process ran it (the
- * worker), every API replica reports the same value.
+ * The last successful backup, read at scrape time: whichever process ran it (the worker), every API
+ * replica reports the same value. Both gauges of one scrape share one read.
  */
-export function watchBackups(metrics: Metrics, store: Store): void {
+export function watchBackups(metrics: Metrics, jobs: Pick<JobService, 'lastSucceeded'>): void {
+  let reading: Promise<JobRun | null> | null = null;
   const last = () =>
-    store.collection('jobRuns').findOne({ job: 'backup', outcome: 'succeeded' }, { sort: { startedAt: -1, _id: -1 } });
+    (reading ??= jobs.lastSucceeded('backup').finally(() => {
+      reading = null;
+    }));
   new Gauge({
     name: 'backup_last_success_timestamp_seconds',
     help: 'When the last successful backup started (0: none yet)',

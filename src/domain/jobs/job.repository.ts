@@ -75,6 +75,11 @@ export class JobRepository {
     return this.runs.findOne({ _id: id });
   }
 
+  /** The newest run of `job` that succeeded, if any. */
+  lastSucceeded(job: string): Promise<JobRunDoc | null> {
+    return this.runs.findOne({ job, outcome: 'succeeded' }, { sort: { startedAt: -1, _id: -1 } });
+  }
+
   /** Newest first. */
   listRuns(job: string | undefined, limit: number): Promise<JobRunDoc[]> {
     return this.runs.find(job ? { job } : {}, { sort: { startedAt: -1, _id: -1 }, limit });

@@ -137,6 +137,12 @@ export class JobService implements LeaseRunner {
     return (await this.repo.listRuns(input.job, first)).map(toJobRun);
   }
 
+  /** The newest successful run of a job (what the backup metrics report), whichever instance ran it. */
+  async lastSucceeded(job: string): Promise<JobRun | null> {
+    const doc = await this.repo.lastSucceeded(job);
+    return doc && toJobRun(doc);
+  }
+
   async getRun(id: string): Promise<JobRun | null> {
     const doc = await this.repo.run(id);
     return doc && toJobRun(doc);
