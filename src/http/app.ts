@@ -126,7 +126,8 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     (req as IncomingMessage & { id: string }).id = id;
     res.setHeader('x-request-id', id);
     const started = process.hrtime.bigint();
-    const route = routes.get(`${req.method} ${routePath(req.url ?? '/')}`);
+    const path = routePath(req.url ?? '/');
+    const route = routes.get(`${req.method} ${path}`);
     res.once('close', () => {
       inFlight.delete(res);
       if (closing) server?.closeIdleConnections();
@@ -138,10 +139,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
         { method: req.method ?? '', route: pattern ? String(pattern) : 'unmatched', status: res.statusCode },
         ms / 1000,
       );
-      logger.debug(
-        { reqId: id, method: req.method, path: routePath(req.url ?? '/'), status: res.statusCode, ms },
-        'http request',
-      );
+      logger.debug({ reqId: id, method: req.method, path, status: res.statusCode, ms }, 'http request');
     });
     // CORS answers a preflight itself; for any other request it sets its headers and goes on.
     corsCheck(req, res, () => {

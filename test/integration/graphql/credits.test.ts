@@ -17,6 +17,17 @@ afterAll(async () => {
   await srv.close();
 });
 
+/** Credits bought as a pack, as a purchase would grant them. */
+const fund = (accountId: string, amount: number, idempotencyKey: string) =>
+  srv.services.ledger.grant({
+    accountId,
+    amount,
+    reason: 'pack',
+    idempotencyKey,
+    actor: { type: 'system', id: 'test' },
+    source: { type: 'system' },
+  });
+
 async function state(accountId: string) {
   const account = await srv.services.accounts.getById(accountId);
   return {
@@ -111,14 +122,7 @@ describe('GraphQL credit mutations', () => {
   describe('spendCredits', () => {
     it('lets exactly 100 of 200 concurrent spends of 1 succeed against 100 credits', async () => {
       const customer = await srv.signIn();
-      await srv.services.ledger.grant({
-        accountId: customer.accountId,
-        amount: 100,
-        reason: 'pack',
-        idempotencyKey: 'pack-1',
-        actor: { type: 'system', id: 'test' },
-        source: { type: 'system' },
-      });
+      await fund(customer.accountId, 100, 'pack-1');
       const service = await srv.token({ sub: 'svc-analyzer', roles: ['service'] });
       const results = await Promise.all(
         Array.from({ length: 200 }, (_, i) => srv.gql(SPEND, { id: customer.accountId, key: `spend-${i}` }, service)),
@@ -136,14 +140,7 @@ describe('GraphQL credit mutations', () => {
 
     it('accepts a key of the full 200 characters a caller may choose, and replays it', async () => {
       const customer = await srv.signIn();
-      await srv.services.ledger.grant({
-        accountId: customer.accountId,
-        amount: 5,
-        reason: 'pack',
-        idempotencyKey: 'pack-long',
-        actor: { type: 'system', id: 'test' },
-        source: { type: 'system' },
-      });
+      await fund(customer.accountId, 5, 'pack-long');
       const service = await srv.token({ roles: ['service'] });
       const key = 'k'.repeat(200);
       const first = await srv.gql(SPEND, { id: customer.accountId, key }, service);
@@ -158,14 +155,7 @@ describe('GraphQL credit mutations', () => {
 
     it('answers ACCOUNT_FROZEN for a frozen account and spends nothing', async () => {
       const customer = await srv.signIn();
-      await srv.services.ledger.grant({
-        accountId: customer.accountId,
-        amount: 3,
-        reason: 'pack',
-        idempotencyKey: 'pack-f',
-        actor: { type: 'system', id: 'test' },
-        source: { type: 'system' },
-      });
+      await fund(customer.accountId, 3, 'pack-f');
       await srv.services.accounts.freeze({
         accountId: customer.accountId,
         reason: 'fraud check',
