@@ -499,10 +499,16 @@ const notAtOnce = (error: unknown): boolean =>
   error instanceof DuplicateKeyError ||
   (error instanceof DomainError && error.code === 'MAINTENANCE');
 
+/** Field by field, like `spend`: every paid Checkout session makes one. */
 function grantMovement(input: GrantInput): Movement {
   const i = parseInput(grantInput, input);
   return {
-    ...i,
+    accountId: i.accountId,
+    idempotencyKey: i.idempotencyKey,
+    reason: i.reason,
+    actor: i.actor,
+    source: i.source,
+    kind: i.kind,
     fingerprint: fingerprint('grant', i.amount, i.kind, i.reason, i.source),
     balanceDelta: i.amount,
     reservedDelta: 0,

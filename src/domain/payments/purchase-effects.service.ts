@@ -1,6 +1,6 @@
 import { AccountRepository } from '../accounts/account.repository.js';
 import { DomainError, notFound } from '../errors.js';
-import type { LedgerService } from '../ledger/ledger.service.js';
+import type { GrantInput, LedgerService } from '../ledger/ledger.service.js';
 import type { Actor, PurchaseDoc, PurchaseStatus } from '../ports/documents.js';
 import type { Alert, Clock } from '../ports/runtime.port.js';
 import type { Store, StoreTx } from '../ports/store.port.js';
@@ -55,37 +55,33 @@ export class PurchaseEffectsService {
     const paid = session.paymentStatus !== 'unpaid';
     // At once, the grant's own update of the account tells whether it exists.
     const { purchase, stored } = await this.purchaseOf(tx, session, !(atOnce && paid));
-    const base = { purchaseId: purchase._id, alerts: [] };
-    if (purchase.grantEntryId) return { ...base, outcome: 'already_granted', ledgerEntryId: purchase.grantEntryId };
-    const now = this.clock.now();
-    const paymentFields = {
-      ...(session.paymentIntentId ? { paymentIntentId: session.paymentIntentId } : {}),
-      ...(session.amountTotal !== null ? { amountTotal: session.amountTotal } : {}),
-      ...(session.currency ? { currency: session.currency } : {}),
-      updatedAt: now,
-    };
+    if (purchase.grantEntryId)
+      return { purchaseId: purchase._id, alerts: [], outcome: 'already_granted', ledgerEntryId: purchase.grantEntryId };
+    // Field by field, not by spreading: on every paid session, V8 spends microseconds on spreads.
+    const set: Partial<PurchaseDoc> = {};
+    if (session.paymentIntentId) set.paymentIntentId = session.paymentIntentId;
+    if (session.amountTotal !== null) set.amountTotal = session.amountTotal;
+    if (session.currency) set.currency = session.currency;
+    set.updatedAt = this.clock.now();
     if (!paid) {
-      await this.save(tx, purchase, stored, paymentFields);
-      return { ...base, outcome: 'awaiting_payment' };
+      await this.save(tx, purchase, stored, set);
+      return { purchaseId: purchase._id, alerts: [], outcome: 'awaiting_payment' };
     }
-    const grant = {
+    const grant: GrantInput = {
       accountId: purchase.accountId,
       amount: purchase.credits,
-      kind: 'purchase' as const,
+      kind: 'purchase',
       reason: `Stripe Checkout: ${purchase.packageId} (${purchase.credits} credits)`,
       idempotencyKey: grantKey(session.id),
       actor,
-      source: { type: 'stripe' as const, ref: session.id },
+      source: { type: 'stripe', ref: session.id },
     };
     const entry = atOnce ? await this.ledger.grantAtOnceInTx(tx, grant) : await this.ledger.grantInTx(tx, grant);
-    const keep: PurchaseStatus[] = ['refunded', 'partially_refunded', 'disputed'];
-    await this.save(tx, purchase, stored, {
-      ...paymentFields,
-      status: keep.includes(purchase.status) ? purchase.status : 'paid',
-      creditsGranted: purchase.credits,
-      grantEntryId: entry.id,
-    });
-    return { ...base, outcome: 'granted', ledgerEntryId: entry.id };
+    set.status = KEEP_ON_GRANT.has(purchase.status) ? purchase.status : 'paid';
+    set.creditsGranted = purchase.credits;
+    set.grantEntryId = entry.id;
+    await this.save(tx, purchase, stored, set);
+    return { purchaseId: purchase._id, alerts: [], outcome: 'granted', ledgerEntryId: entry.id };
   }
 
   /** `async_payment_failed` / `expired`: the purchase will never be paid through this session. */
@@ -144,11 +140,15 @@ export class PurchaseEffectsService {
     return { purchase, stored: false };
   }
 
-  /** A stored purchase is updated; a rebuilt one is inserted with the changes already applied. */
-  private async save(tx: StoreTx, purchase: PurchaseDoc, stored: boolean, set: Partial<PurchaseDoc>): Promise<void> {
-    if (stored) await this.purchases.update(purchase._id, set, {}, tx);
-    else await this.purchases.insert({ ...purchase, ...set }, tx);
+  /** A stored purchase is updated; a rebuilt one (still ours alone) is inserted with the changes applied. */
+  private save(tx: StoreTx, purchase: PurchaseDoc, stored: boolean, set: Partial<PurchaseDoc>): Promise<void> {
+    return stored
+      ? this.purchases.update(purchase._id, set, {}, tx)
+      : this.purchases.insert(Object.assign(purchase, set), tx);
   }
 }
+
+/** A grant after a refund or dispute (a late event) leaves the purchase in that state. */
+const KEEP_ON_GRANT: ReadonlySet<PurchaseStatus> = new Set(['refunded', 'partially_refunded', 'disputed']);
 
 export const notOurs = (why: string): Effect => ({ outcome: `ignored: ${why}`, ignored: true, alerts: [] });

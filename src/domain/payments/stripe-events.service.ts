@@ -121,18 +121,16 @@ export class StripeEventsService {
   /** The effect and the record of the event, in one transaction. */
   private async applyAndRecord(tx: StoreTx, event: PaymentEvent, atOnce: boolean): Promise<Outcome> {
     const effect = await this.apply(tx, event, atOnce);
-    await this.events.record(
-      {
-        _id: this.o.store.newId(),
-        source: 'stripe',
-        eventId: event.id,
-        type: event.type,
-        receivedAt: this.o.clock.now(),
-        outcome: effect.outcome,
-        ...(effect.ledgerEntryId ? { ledgerEntryId: effect.ledgerEntryId } : {}),
-      },
-      tx,
-    );
+    const record: ProcessedEventDoc = {
+      _id: this.o.store.newId(),
+      source: 'stripe',
+      eventId: event.id,
+      type: event.type,
+      receivedAt: this.o.clock.now(),
+      outcome: effect.outcome,
+    };
+    if (effect.ledgerEntryId) record.ledgerEntryId = effect.ledgerEntryId;
+    await this.events.record(record, tx);
     return { ...effect, status: effect.ignored ? 'ignored' : 'processed' };
   }
 
