@@ -9,6 +9,7 @@ import {
   type BackupManifest,
   type ManifestCollection,
 } from './backup-manifest.js';
+import type { VerifySink } from './backup-verify.js';
 import type { ProgressListener } from './backup.types.js';
 
 /**
@@ -46,6 +47,44 @@ export async function stageBackup(input: StageInput): Promise<void> {
     if (typeof indexes === 'string') throw new DomainError('CONFLICT', `${c.metadata.file}: ${indexes}`);
     await staging.prepare(c.name, withDeclaredIndexes(c.name, indexes));
     await forEachBatch(input, c, (docs) => staging.insert(c.name, docs));
+  }
+}
+
+/**
+ * Loads the replaced collections into staging from a verify pass (see `VerifySink`), so each line is
+ * read and decoded once and staging holds exactly the bytes verify hashed. A staging failure (a
+ * duplicate key) stops the loading but not the pass: a backup that fails verify is refused for that
+ * first, as when verify ran alone; `failure` is thrown once the verdict is known.
+ */
+export class StagingFeed implements VerifySink {
+  failure: unknown = undefined;
+  private readonly done = new Map<string, number>();
+
+  constructor(private readonly input: Pick<StageInput, 'staging' | 'onProgress' | 'signal'>) {}
+
+  async collection(c: ManifestCollection, indexes: IndexSpec[]): Promise<void> {
+    if (restoreMode(c.name) !== 'replace' || this.failure !== undefined) return;
+    await this.attempt(() => this.input.staging.prepare(c.name, withDeclaredIndexes(c.name, indexes)));
+    this.done.set(c.name, 0);
+  }
+
+  async documents(c: ManifestCollection, docs: RawDocument[]): Promise<void> {
+    // An abort ends the pass: the restore is given up, there is no verdict to wait for.
+    this.input.signal?.throwIfAborted();
+    const done = this.done.get(c.name);
+    if (done === undefined || this.failure !== undefined) return;
+    await this.attempt(() => this.input.staging.insert(c.name, docs));
+    if (this.failure !== undefined) return;
+    this.done.set(c.name, done + docs.length);
+    this.input.onProgress?.({ phase: 'restore', collection: c.name, done: done + docs.length, total: c.count });
+  }
+
+  private async attempt(step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+    } catch (error) {
+      this.failure = error;
+    }
   }
 }
 
