@@ -9,8 +9,8 @@ import {
   type BackupManifest,
   type ManifestCollection,
 } from './backup-manifest.js';
-import type { VerifySink } from './backup-verify.js';
-import type { ProgressListener } from './backup.types.js';
+import { verificationFailed, type VerifySink } from './backup-verify.js';
+import type { BackupProblem, ProgressListener } from './backup.types.js';
 
 /**
  * How a restore treats each collection of a backup. `merge`: append-only history (the audit log, job
@@ -86,6 +86,29 @@ export class StagingFeed implements VerifySink {
       this.failure = error;
     }
   }
+}
+
+/** Verifies a backup while streaming its documents into `sink` (the BackupService's pass records the outcome). */
+export type VerifyPass = (sink: VerifySink) => Promise<{ problems: BackupProblem[] }>;
+
+/**
+ * Verifies the backup and loads it into staging in one read. Refused in the order a verify run on
+ * its own before loading refused them: a backup that fails verify; without drop, live collections
+ * that hold data (checked again in maintenance; checked here so maintenance never begins for
+ * nothing); a backup that staging refuses (a duplicate key).
+ */
+export async function verifyAndStage(
+  input: Pick<StageInput, 'staging' | 'manifest' | 'onProgress' | 'signal'> & {
+    source: BackupSource;
+    drop: boolean;
+    verify: VerifyPass;
+  },
+): Promise<void> {
+  const feed = new StagingFeed(input);
+  const { problems } = await input.verify(feed);
+  if (problems.length > 0) throw verificationFailed(input.manifest.name, problems);
+  if (!input.drop) await assertEmpty(input.source, input.manifest);
+  if (feed.failure !== undefined) throw feed.failure;
 }
 
 /** Streams a collection file of the backup batch by batch, failing on any unreadable line or changed byte. */

@@ -7,9 +7,9 @@ import type { Clock, Logger } from '../ports/runtime.port.js';
 import type { Store } from '../ports/store.port.js';
 import type { MaintenanceService } from '../maintenance/maintenance.service.js';
 import type { BackupManifest } from './backup-manifest.js';
-import { StagingFeed, assertEmpty, collectionsTo, forEachBatch } from './backup-restore.js';
-import { readManifest, verificationFailed, verifyManifestFiles, type VerifySink } from './backup-verify.js';
-import type { BackupProblem, RestoreBackupInput, RestoreSummary } from './backup.types.js';
+import { assertEmpty, collectionsTo, forEachBatch, verifyAndStage, type VerifyPass } from './backup-restore.js';
+import { readManifest, verifyManifestFiles } from './backup-verify.js';
+import type { RestoreBackupInput, RestoreSummary } from './backup.types.js';
 import type { RestoreJournalRepository } from './restore-journal.repository.js';
 
 export interface RestoreDeps {
@@ -29,9 +29,6 @@ export interface RecoveryReport {
   backup?: string;
   detail: string;
 }
-
-/** Verifies a backup while streaming its documents into `sink` (the BackupService's pass records the outcome). */
-export type VerifyPass = (sink: VerifySink) => Promise<{ problems: BackupProblem[] }>;
 
 const SYSTEM_ACTOR: Actor = { type: 'system', id: 'backups' };
 const REASON_PREFIX = 'restore of backup ';
@@ -78,7 +75,16 @@ export class RestoreProcess {
       staging = await this.d.source.beginRestore();
       // Journaled before the first staging copy exists: a crash from here on drops them at the next start.
       await this.d.journal.update({ token: staging.token });
-      await this.load(manifest, input, staging, signal, verify);
+      await verifyAndStage({
+        ...input,
+        source: this.d.source,
+        staging,
+        manifest,
+        signal,
+        verify:
+          verify ??
+          ((sink) => verifyManifestFiles(this.d.repository, manifest, this.d.batchSize, input.onProgress, sink)),
+      });
       await staging.seal();
       await this.d.journal.update({ state: 'draining' });
       since = await this.d.maintenance.enter({ reason: `${REASON_PREFIX}${manifest.name}`, by: actor });
@@ -106,27 +112,6 @@ export class RestoreProcess {
       }
     }
     return summarize(manifest, input.drop, this.d.clock.now());
-  }
-
-  /**
-   * Verifies the backup and loads it into staging in one read. Refused, in the order a separate
-   * verify would have refused them: a backup that fails verify; without drop, live collections that
-   * hold data (checked again in maintenance; checked here so maintenance never begins for nothing);
-   * a backup that staging refuses (a duplicate key).
-   */
-  private async load(
-    manifest: BackupManifest,
-    input: RestoreBackupInput,
-    staging: RestoreStaging,
-    signal: AbortSignal,
-    verify: VerifyPass = (sink) =>
-      verifyManifestFiles(this.d.repository, manifest, this.d.batchSize, input.onProgress, sink),
-  ): Promise<void> {
-    const feed = new StagingFeed({ staging, onProgress: input.onProgress, signal });
-    const { problems } = await verify(feed);
-    if (problems.length > 0) throw verificationFailed(manifest.name, problems);
-    if (!input.drop) await assertEmpty(this.d.source, manifest);
-    if (feed.failure !== undefined) throw feed.failure;
   }
 
   /** Cheap reads: is there an interrupted restore (or its maintenance) to deal with? */
