@@ -62,7 +62,7 @@ export class StagingFeed implements VerifySink {
 
   constructor(private readonly input: Pick<StageInput, 'staging' | 'onProgress' | 'signal'>) {}
 
-  async collection(c: ManifestCollection, indexes: IndexSpec[]): Promise<void> {
+  async begin(c: ManifestCollection, indexes: IndexSpec[]): Promise<void> {
     if (restoreMode(c.name) !== 'replace' || this.failure !== undefined) return;
     await this.attempt(() => this.input.staging.prepare(c.name, withDeclaredIndexes(c.name, indexes)));
     this.done.set(c.name, 0);

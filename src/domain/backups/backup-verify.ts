@@ -29,7 +29,7 @@ const describe = (e: unknown): string => (e instanceof Error ? e.message : Strin
  */
 export interface VerifySink {
   /** The collection's metadata parsed (its documents follow); not called when it does not parse. */
-  collection(c: ManifestCollection, indexes: IndexSpec[]): Promise<void>;
+  begin(c: ManifestCollection, indexes: IndexSpec[]): Promise<void>;
   /** The documents of the lines that decoded, batch by batch. What this throws stops the pass. */
   documents(c: ManifestCollection, docs: RawDocument[]): Promise<void>;
 }
@@ -96,7 +96,7 @@ export async function verifyManifestFiles(
   for (const c of manifest.collections) {
     const metadata = await checkMetadata(repository, name, c);
     problems.push(...metadata.problems);
-    if (sink && metadata.indexes) await sink.collection(c, metadata.indexes);
+    if (sink && metadata.indexes) await sink.begin(c, metadata.indexes);
     const { count, problems: found } = await checkDocuments(repository, name, c, batchSize, ledger, onProgress, sink);
     problems.push(...found);
     collections.push({ name: c.name, count });
