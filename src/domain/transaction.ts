@@ -18,3 +18,10 @@ export async function transactionWithRetry<T>(store: Store, fn: (tx: StoreTx) =>
     }
   }
 }
+
+/**
+ * Thrown by a one-shot attempt (a spend's debit, a grant's increment) that found a case it does not
+ * handle: it rolls that attempt back, and the caller answers the request on its careful path, which
+ * reads the key and the account first (and so replays, or explains the refusal).
+ */
+export const NOT_AT_ONCE: Error = new Error('needs the careful path');

@@ -101,6 +101,11 @@ export class AccountRepository {
     );
   }
 
+  /** Adds `amount` to the balance in one update (no read first); null when the account is missing. */
+  credit(id: string, amount: number, now: Date, db?: Db): Promise<AccountDoc | null> {
+    return this.accounts(db).updateOne({ _id: id }, { $inc: { balance: amount }, $set: { updatedAt: now } });
+  }
+
   /**
    * Moves balance and reserved, conditional on the values just read: a concurrent change makes
    * this match nothing (null; memory) or raise a write conflict the transaction retries (MongoDB).

@@ -7,7 +7,7 @@ import { mapPage, type Page, type PageArgs } from '../pagination.js';
 import type { AccountDoc, Actor, LedgerEntryDoc, LedgerKind, SourceType } from '../ports/documents.js';
 import type { Clock } from '../ports/runtime.port.js';
 import type { Store, StoreTx } from '../ports/store.port.js';
-import { transactionWithRetry } from '../transaction.js';
+import { NOT_AT_ONCE, transactionWithRetry } from '../transaction.js';
 import {
   actorSchema,
   creditAmount,
@@ -107,15 +107,25 @@ export class LedgerService {
 
   /** For callers that must grant inside their own transaction (e.g. a Stripe event + its record). */
   async grantInTx(tx: StoreTx, input: GrantInput): Promise<LedgerEntry> {
-    const i = parseInput(grantInput, input);
-    const m: Movement = {
-      ...i,
-      fingerprint: fingerprint('grant', i.amount, i.kind, i.reason, i.source),
-      balanceDelta: i.amount,
-      reservedDelta: 0,
-      blockedWhenFrozen: false,
-    };
-    return (await this.keyed(tx, m)).result;
+    return (await this.keyed(tx, grantMovement(input))).result;
+  }
+
+  /**
+   * `grantInTx`'s common case (a new key, an account owing no clawback) in two writes: an increment
+   * of the account, then the entry, whose unique (account, key) index claims the key; no look-ups.
+   * Any other case throws (NOT_AT_ONCE; DuplicateKeyError for a key used before), rolling back the
+   * caller's transaction: the caller then reruns it with `grantInTx`, which answers as it always
+   * did — a replay, NOT_FOUND, or the grant that also collects what the account owes. A grant lands
+   * on a frozen account too (money received), on either path.
+   */
+  async grantAtOnceInTx(tx: StoreTx, input: GrantInput): Promise<LedgerEntry> {
+    const m = grantMovement(input);
+    const now = this.clock.now();
+    const updated = await this.accounts.credit(m.accountId, m.balanceDelta, now, tx);
+    if (!updated || (updated.clawbackOwed ?? 0) > 0 || updated.reserved > updated.balance) throw NOT_AT_ONCE;
+    const entry = this.entryOf(m, updated, now);
+    await this.repo.append(entry, tx);
+    return toLedgerEntry(entry);
   }
 
   async spend(input: SpendInput): Promise<LedgerEntry> {
@@ -483,14 +493,28 @@ export class LedgerService {
   }
 }
 
-/** Thrown to roll back a debit that would leave less than is reserved (the careful path then explains it). */
-const NOT_AT_ONCE = new Error('spend needs the careful path');
-
 /** A failed `debitAtOnce` that committed nothing and that the careful path answers properly. */
 const notAtOnce = (error: unknown): boolean =>
   error === NOT_AT_ONCE ||
   error instanceof DuplicateKeyError ||
   (error instanceof DomainError && error.code === 'MAINTENANCE');
+
+/** Field by field, like `spend`: every paid Checkout session makes one. */
+function grantMovement(input: GrantInput): Movement {
+  const i = parseInput(grantInput, input);
+  return {
+    accountId: i.accountId,
+    idempotencyKey: i.idempotencyKey,
+    reason: i.reason,
+    actor: i.actor,
+    source: i.source,
+    kind: i.kind,
+    fingerprint: fingerprint('grant', i.amount, i.kind, i.reason, i.source),
+    balanceDelta: i.amount,
+    reservedDelta: 0,
+    blockedWhenFrozen: false,
+  };
+}
 
 const SHORTFALL_COLLECTOR: Actor = { type: 'system', id: 'clawback-shortfall', name: 'Clawback shortfall collection' };
 

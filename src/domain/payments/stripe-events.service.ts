@@ -8,7 +8,7 @@ import type { Store, StoreTx } from '../ports/store.port.js';
 import { parseInput } from '../validation.js';
 import { paymentsUnconfigured, type PaymentEvent, type PaymentProvider } from './payment-provider.port.js';
 import type { ClawbackService } from './clawback.service.js';
-import { transactionWithRetry } from '../transaction.js';
+import { NOT_AT_ONCE, transactionWithRetry } from '../transaction.js';
 import { mapPage, type Page, type PageArgs } from '../pagination.js';
 import { ProcessedEventRepository, type FailureSubject } from './processed-event.repository.js';
 import { PurchaseRepository } from './purchase.repository.js';
@@ -62,7 +62,8 @@ export class StripeEventsService {
   async handle(event: PaymentEvent): Promise<EventResult> {
     const base = { eventId: event.id, type: event.type };
     try {
-      const r = await transactionWithRetry(this.o.store, (tx) => this.process(tx, event));
+      const r =
+        (await this.settleAtOnce(event)) ?? (await transactionWithRetry(this.o.store, (tx) => this.process(tx, event)));
       for (const alert of r.alerts) this.notify(alert);
       return { ...base, status: r.status, outcome: r.outcome, ledgerEntryId: r.ledgerEntryId };
     } catch (error) {
@@ -85,34 +86,55 @@ export class StripeEventsService {
   }
 
   /** The event's key is its id: a redelivery finds the record committed with the first effect. */
-  private async process(tx: StoreTx, event: PaymentEvent): Promise<Effect & { status: EventStatus }> {
-    const { result } = await idempotent<ProcessedEventDoc, Effect & { status: EventStatus }>({
+  private async process(tx: StoreTx, event: PaymentEvent): Promise<Outcome> {
+    const { result } = await idempotent<ProcessedEventDoc, Outcome>({
       key: event.id,
       inTransaction: true,
       find: () => this.events.find(event.id, tx),
       sameRequest: () => true,
       replay: (seen) => ({ status: 'duplicate', outcome: seen.outcome, ledgerEntryId: seen.ledgerEntryId, alerts: [] }),
-      claim: async () => {
-        const effect = await this.apply(tx, event);
-        await this.events.record(
-          {
-            _id: this.o.store.newId(),
-            source: 'stripe',
-            eventId: event.id,
-            type: event.type,
-            receivedAt: this.o.clock.now(),
-            outcome: effect.outcome,
-            ...(effect.ledgerEntryId ? { ledgerEntryId: effect.ledgerEntryId } : {}),
-          },
-          tx,
-        );
-        return { ...effect, status: effect.ignored ? 'ignored' : 'processed' };
-      },
+      claim: () => this.applyAndRecord(tx, event, false),
     });
     return result;
   }
 
-  private apply(tx: StoreTx, event: PaymentEvent): Promise<Effect> {
+  /**
+   * The common case of a Checkout session event (new event; a new, or stored and not yet granted,
+   * session; an account owing nothing) without the look-ups of `process`: the effect with the grant
+   * at once (`PurchaseEffectsService.settleSession`), then the record, whose unique index claims the
+   * event. Anything else commits nothing here and `process` answers it, the event's record first:
+   * a redelivery is a duplicate whatever its effect would say now, and every domain error (NOT_FOUND,
+   * CONFLICT, MAINTENANCE…) is the one `process` finds. Other failures (a store fault, a commit
+   * whose outcome is unknown) are the event's failure, as on `process`. Null when not such an event.
+   */
+  private async settleAtOnce(event: PaymentEvent): Promise<Outcome | null> {
+    if (event.kind !== 'checkout' || !SETTLES.has(event.type)) return null;
+    try {
+      return await this.o.store.transaction((tx) => this.applyAndRecord(tx, event, true));
+    } catch (error) {
+      if (error === NOT_AT_ONCE || (isDomainError(error) && !(error instanceof TransactionOutcomeUnknownError)))
+        return null;
+      throw error;
+    }
+  }
+
+  /** The effect and the record of the event, in one transaction. */
+  private async applyAndRecord(tx: StoreTx, event: PaymentEvent, atOnce: boolean): Promise<Outcome> {
+    const effect = await this.apply(tx, event, atOnce);
+    const record: ProcessedEventDoc = {
+      _id: this.o.store.newId(),
+      source: 'stripe',
+      eventId: event.id,
+      type: event.type,
+      receivedAt: this.o.clock.now(),
+      outcome: effect.outcome,
+    };
+    if (effect.ledgerEntryId) record.ledgerEntryId = effect.ledgerEntryId;
+    await this.events.record(record, tx);
+    return { ...effect, status: effect.ignored ? 'ignored' : 'processed' };
+  }
+
+  private apply(tx: StoreTx, event: PaymentEvent, atOnce: boolean): Promise<Effect> {
     const actor: Actor = { type: 'stripe', id: event.id, name: event.type };
     const { effects, clawbacks } = this.o;
     switch (event.kind) {
@@ -120,7 +142,7 @@ export class StripeEventsService {
         if (event.type === 'checkout.session.async_payment_failed')
           return effects.closeSession(tx, event.session, 'failed');
         if (event.type === 'checkout.session.expired') return effects.closeSession(tx, event.session, 'expired');
-        return effects.settleSession(tx, event.session, actor);
+        return effects.settleSession(tx, event.session, actor, atOnce);
       case 'refund':
         return clawbacks.refund(tx, event.charge, actor);
       case 'dispute':
@@ -196,6 +218,14 @@ export class StripeEventsService {
     this.o.alerts.send(alert).catch((err: unknown) => this.o.logger.error({ err, alert }, 'alert not delivered'));
   }
 }
+
+type Outcome = Effect & { status: EventStatus };
+
+/** The Checkout events that settle a session (grant it once paid). */
+const SETTLES: ReadonlySet<string> = new Set([
+  'checkout.session.completed',
+  'checkout.session.async_payment_succeeded',
+]);
 
 function describe(error: unknown): string {
   const text = isDomainError(error)

@@ -1,40 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { LedgerService } from '../../../src/domain/ledger/ledger.service.js';
 import { MaintenanceService } from '../../../src/domain/maintenance/maintenance.service.js';
-import type { CollectionName } from '../../../src/domain/ports/documents.js';
 import { systemClock } from '../../../src/domain/ports/runtime.port.js';
-import type { Store, StoreTx } from '../../../src/domain/ports/store.port.js';
 import { gateWrites } from '../../../src/store/maintenance-gate.js';
 import { MemoryStore } from '../../../src/store/memory/memory.store.js';
 import { ledgerFixture, supportActor, systemActor } from '../../helpers/ledger-fixture.js';
-
-/** The real store, noting every collection call made through it (`accounts.updateOne`, …). */
-function recording(store: MemoryStore): { store: Store; calls: string[] } {
-  const calls: string[] = [];
-  const noted = <C extends object>(name: CollectionName, c: C): C =>
-    new Proxy(c, {
-      get(target, prop) {
-        const value = Reflect.get(target, prop, target) as unknown;
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          calls.push(`${name}.${String(prop)}`);
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
-  const tracked = (db: Pick<Store, 'collection'>) => (name: CollectionName) => noted(name, db.collection(name));
-  const wrapped = new Proxy(store, {
-    get(target, prop) {
-      if (prop === 'collection') return tracked(target);
-      if (prop === 'transaction')
-        return <T>(fn: (tx: StoreTx) => Promise<T>) =>
-          target.transaction((tx) => fn({ collection: tracked(tx) } as StoreTx));
-      const value = Reflect.get(target, prop, target) as unknown;
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-  return { store: wrapped, calls };
-}
+import { recording } from '../../helpers/recording-store.js';
 
 const spendOf = (accountId: string, amount: number, idempotencyKey: string) => ({
   accountId,
