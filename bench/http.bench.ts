@@ -20,6 +20,7 @@ import { bombQuery, spendLeg, webhookLeg, type Leg } from './lib/http-legs.js';
 import { startBareApollo, startService, type ServerProcess } from './lib/processes.js';
 import { nowUs, readProfile, topFrames, type ProfileWindow } from './lib/profile.js';
 import { emit, type Row } from './lib/rows.js';
+import { quantileBoundMs, readHistogram } from './lib/server-latency.js';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const SECONDS = Number(process.argv.find((a) => a.startsWith('--seconds='))?.split('=')[1] ?? 8);
@@ -37,15 +38,28 @@ const BASELINE = 'bare Apollo { __typename }';
 
 /** Server CPU per request of each leg: unlike the rate, it barely moves with other load on the machine. */
 const cpuPerRequest: string[] = [];
+/** The service's own p50/p99 of each leg, from its /metrics histogram (bench/lib/server-latency.ts). */
+const serverLatency: string[] = [];
 
-async function run(server: ServerProcess, leg: Leg): Promise<Omit<Row, 'baseline' | 'ratio'>> {
+async function run(server: ServerProcess, leg: Leg, withMetrics = false): Promise<Omit<Row, 'baseline' | 'ratio'>> {
   const load = (duration: number) =>
     autocannon({ url: `${server.url}${leg.path}`, connections: CONNECTIONS, duration, ...leg.options });
   if (WARMUP_SECONDS > 0) await load(WARMUP_SECONDS);
+  const histogramBefore = withMetrics ? await readHistogram(server.url) : null;
   server.resetPeak();
   const cpuBefore = server.cpuUs();
   const r = await load(SECONDS);
   const cpuAfter = server.cpuUs();
+  if (histogramBefore) {
+    const after = await readHistogram(server.url);
+    const route = leg.path.split('?')[0] ?? leg.path;
+    const p50 = quantileBoundMs(histogramBefore, after, route, 0.5);
+    const p99 = quantileBoundMs(histogramBefore, after, route, 0.99);
+    if (p50 && p99)
+      serverLatency.push(
+        `p50 ≤ ${String(p50.boundMs).padStart(4)} ms, p99 ≤ ${String(p99.boundMs).padStart(4)} ms  ${leg.name}`,
+      );
+  }
   if (cpuBefore !== null && cpuAfter !== null && r.requests.total > 0) {
     const us = Math.round((cpuAfter - cpuBefore) / r.requests.total);
     cpuPerRequest.push(`${String(us).padStart(6)} µs  ${leg.name}`);
@@ -151,7 +165,7 @@ async function main(): Promise<void> {
     for (const leg of legs) {
       if (LEGS && !LEGS.some((word) => leg.name.includes(word))) continue;
       const startUs = nowUs();
-      measured.push(await run(service, leg));
+      measured.push(await run(service, leg, true));
       windows.push({ leg: leg.name, startUs, endUs: nowUs() });
       baselines.push(await run(bare, baselineLeg));
     }
@@ -167,6 +181,9 @@ async function main(): Promise<void> {
     rmSync(dataDir, { recursive: true, force: true });
   }
   console.log(`\nserver CPU per request (user + system):\n${cpuPerRequest.map((l) => `  ${l}`).join('\n')}`);
+  console.log(
+    `\nservice latency from its own histogram (upper bound of the bucket; the client p50/p99 add the wait in the ${CONNECTIONS}-connection queue):\n${serverLatency.map((l) => `  ${l}`).join('\n')}`,
+  );
   emit(rows);
   if (PROFILE) {
     const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));

@@ -17,6 +17,7 @@ import type { BackupSource } from '../../src/domain/ports/backup-source.port.js'
 import type { Actor } from '../../src/domain/ports/documents.js';
 import { systemClock } from '../../src/domain/ports/runtime.port.js';
 import { seedLedger, tempDir } from '../helpers/backup-fixtures.js';
+import { heldRead } from '../helpers/backup-repository-taps.js';
 import { storeAdapters, type TestStore } from './adapters.js';
 
 type BackupStore = TestStore & BackupSource;
@@ -241,6 +242,44 @@ for (const adapter of storeAdapters('restore contract suite')) {
           expect.objectContaining({ actor: admin, details: expect.objectContaining({ resumed: true }) }),
         ]);
         expect((await new RestoreJournalRepository({ store, clock: systemClock }).last())?.state).toBe('completed');
+      });
+
+      it('rolls back a restore that stopped while loading, before maintenance began', async () => {
+        const backup = await backups.create();
+        await ledger.grant({
+          accountId: (await accountIds())[0] as string,
+          amount: 5,
+          reason: 'after the backup',
+          idempotencyKey: 'after-backup',
+          actor: writer,
+          source: { type: 'system' },
+        });
+        const before = await store.collection('ledgerEntries').count({});
+        const held = heldRead(new FsBackupRepository(dir.path), 'processedEvents.json');
+        const stopped = new BackupService({
+          store,
+          maintenance,
+          repository: held.repository,
+          clock: systemClock,
+          toolVersion: 'test',
+          batchSize: 50,
+        }).restore({ name: backup.name, drop: true, actor: admin });
+        stopped.catch(() => undefined);
+        await held.reached;
+        const journal = new RestoreJournalRepository({ store, clock: systemClock });
+        expect(await journal.open()).toMatchObject({ state: 'staging', token: expect.any(String) });
+
+        const report = await backups.recoverInterruptedRestore();
+
+        expect(report).toMatchObject({ action: 'rolled_back', backup: backup.name });
+        expect(await store.collection('maintenance').findOne({ _id: 'mode' })).toBeNull();
+        expect(await journal.open()).toBeNull();
+        held.release(new Error('the process is gone'));
+        await expect(stopped).rejects.toThrow();
+        expect(await store.collection('ledgerEntries').count({})).toBe(before);
+        await store.readSnapshot(async (reader) => {
+          for (const name of await reader.collections()) expect(name.startsWith('__restore_')).toBe(false);
+        });
       });
 
       it('rolls a restore that stopped before swapping back, leaving live data as it was', async () => {

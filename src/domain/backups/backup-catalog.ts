@@ -9,8 +9,20 @@ import {
   summarizeManifest,
   type BackupManifest,
 } from './backup-manifest.js';
-import { readManifest, verifyBackupFiles } from './backup-verify.js';
-import type { BackupSummary, BackupVerification, VerifyBackupInput } from './backup.types.js';
+import {
+  readManifest,
+  verifyBackupFiles,
+  verifyManifestFiles,
+  type VerifyOutcome,
+  type VerifySink,
+} from './backup-verify.js';
+import type { BackupProblem, BackupSummary, BackupVerification, VerifyBackupInput } from './backup.types.js';
+
+/** A complete backup's manifest as read once, for a restore to verify and load exactly that. */
+export interface OpenedBackup {
+  manifest: BackupManifest | null;
+  problems: BackupProblem[];
+}
 
 export interface BackupCatalogOptions {
   repository: BackupRepository;
@@ -48,24 +60,45 @@ export class BackupCatalog {
   }
 
   async verify(input: VerifyBackupInput): Promise<BackupVerification> {
-    return (await this.verifyAndRecord(input)).verification;
+    await this.requireComplete(input.name);
+    const outcome = await verifyBackupFiles(this.o.repository, input.name, this.batchSize, input.onProgress);
+    return this.record(input.name, outcome);
   }
 
-  /** Verifies and records the outcome next to the backup; also returns the manifest that was checked. */
-  async verifyAndRecord(
-    input: VerifyBackupInput,
-  ): Promise<{ verification: BackupVerification; manifest: BackupManifest | null }> {
-    await this.requireComplete(input.name);
-    const outcome = await verifyBackupFiles(this.o.repository, input.name, this.o.batchSize ?? 1000, input.onProgress);
+  /** Reads the manifest of a complete backup (problems say why it cannot be read). */
+  async open(name: string): Promise<OpenedBackup> {
+    await this.requireComplete(name);
+    return readManifest(this.o.repository, name);
+  }
+
+  /**
+   * `verify` of an opened backup, recorded the same way; `sink` gets every document in the same
+   * read (a restore loads its staging copies from it).
+   */
+  async verifyOpened(input: VerifyBackupInput, opened: OpenedBackup, sink?: VerifySink): Promise<BackupVerification> {
+    const { manifest, problems } = opened;
+    const outcome: VerifyOutcome = manifest
+      ? {
+          manifest,
+          ...(await verifyManifestFiles(this.o.repository, manifest, this.batchSize, input.onProgress, sink)),
+        }
+      : { manifest, collections: [], problems };
+    return this.record(input.name, outcome);
+  }
+
+  private get batchSize(): number {
+    return this.o.batchSize ?? 1000;
+  }
+
+  /** Records the outcome next to the backup (`list` shows it); a failed write is only logged. */
+  private async record(name: string, outcome: VerifyOutcome): Promise<BackupVerification> {
     const checkedAt = this.o.clock.now();
     const ok = outcome.problems.length === 0;
     await this.o.repository
-      .writeJson(input.name, VERIFICATION_FILE, { ok, at: checkedAt.toISOString(), toolVersion: this.o.toolVersion })
-      .catch((e: unknown) => this.o.logger?.warn({ err: e, backup: input.name }, 'could not record the verification'));
-    if (!ok)
-      this.o.logger?.warn({ backup: input.name, problems: outcome.problems.slice(0, 10) }, 'backup failed verify');
-    const { collections, problems } = outcome;
-    return { verification: { name: input.name, ok, checkedAt, collections, problems }, manifest: outcome.manifest };
+      .writeJson(name, VERIFICATION_FILE, { ok, at: checkedAt.toISOString(), toolVersion: this.o.toolVersion })
+      .catch((e: unknown) => this.o.logger?.warn({ err: e, backup: name }, 'could not record the verification'));
+    if (!ok) this.o.logger?.warn({ backup: name, problems: outcome.problems.slice(0, 10) }, 'backup failed verify');
+    return { name, ok, checkedAt, collections: outcome.collections, problems: outcome.problems };
   }
 
   private async requireComplete(name: string): Promise<BackupEntry> {

@@ -9,7 +9,8 @@ import {
   type BackupManifest,
   type ManifestCollection,
 } from './backup-manifest.js';
-import type { ProgressListener } from './backup.types.js';
+import { verificationFailed, type VerifySink } from './backup-verify.js';
+import type { BackupProblem, ProgressListener } from './backup.types.js';
 
 /**
  * How a restore treats each collection of a backup. `merge`: append-only history (the audit log, job
@@ -47,6 +48,67 @@ export async function stageBackup(input: StageInput): Promise<void> {
     await staging.prepare(c.name, withDeclaredIndexes(c.name, indexes));
     await forEachBatch(input, c, (docs) => staging.insert(c.name, docs));
   }
+}
+
+/**
+ * Loads the replaced collections into staging from a verify pass (see `VerifySink`), so each line is
+ * read and decoded once and staging holds exactly the bytes verify hashed. A staging failure (a
+ * duplicate key) stops the loading but not the pass: a backup that fails verify is refused for that
+ * first, as when verify ran alone; `failure` is thrown once the verdict is known.
+ */
+export class StagingFeed implements VerifySink {
+  failure: unknown = undefined;
+  private readonly done = new Map<string, number>();
+
+  constructor(private readonly input: Pick<StageInput, 'staging' | 'onProgress' | 'signal'>) {}
+
+  async begin(c: ManifestCollection, indexes: IndexSpec[]): Promise<void> {
+    if (restoreMode(c.name) !== 'replace' || this.failure !== undefined) return;
+    await this.attempt(() => this.input.staging.prepare(c.name, withDeclaredIndexes(c.name, indexes)));
+    this.done.set(c.name, 0);
+  }
+
+  async documents(c: ManifestCollection, docs: RawDocument[]): Promise<void> {
+    // An abort ends the pass: the restore is given up, there is no verdict to wait for.
+    this.input.signal?.throwIfAborted();
+    const done = this.done.get(c.name);
+    if (done === undefined || this.failure !== undefined) return;
+    await this.attempt(() => this.input.staging.insert(c.name, docs));
+    if (this.failure !== undefined) return;
+    this.done.set(c.name, done + docs.length);
+    this.input.onProgress?.({ phase: 'restore', collection: c.name, done: done + docs.length, total: c.count });
+  }
+
+  private async attempt(step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+    } catch (error) {
+      this.failure = error;
+    }
+  }
+}
+
+/** Verifies a backup while streaming its documents into `sink` (the BackupService's pass records the outcome). */
+export type VerifyPass = (sink: VerifySink) => Promise<{ problems: BackupProblem[] }>;
+
+/**
+ * Verifies the backup and loads it into staging in one read. Refused in the order a verify run on
+ * its own before loading refused them: a backup that fails verify; without drop, live collections
+ * that hold data (checked again in maintenance; checked here so maintenance never begins for
+ * nothing); a backup that staging refuses (a duplicate key).
+ */
+export async function verifyAndStage(
+  input: Pick<StageInput, 'staging' | 'manifest' | 'onProgress' | 'signal'> & {
+    source: BackupSource;
+    drop: boolean;
+    verify: VerifyPass;
+  },
+): Promise<void> {
+  const feed = new StagingFeed(input);
+  const { problems } = await input.verify(feed);
+  if (problems.length > 0) throw verificationFailed(input.manifest.name, problems);
+  if (!input.drop) await assertEmpty(input.source, input.manifest);
+  if (feed.failure !== undefined) throw feed.failure;
 }
 
 /** Streams a collection file of the backup batch by batch, failing on any unreadable line or changed byte. */

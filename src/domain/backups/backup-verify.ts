@@ -1,4 +1,7 @@
+import { DomainError } from '../errors.js';
 import { BackupFileError, type BackupRepository } from '../ports/backup-repository.port.js';
+import type { RawDocument } from '../ports/backup-source.port.js';
+import type { IndexSpec } from '../ports/store.port.js';
 import { BackupLedgerCheck } from './backup-ledger.check.js';
 import {
   MANIFEST_FILE,
@@ -19,6 +22,25 @@ export interface VerifyOutcome {
 }
 
 const describe = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/**
+ * Gets what a verify pass reads, in the same read: a restore stages the documents while they are
+ * checked instead of reading and decoding every file a second time.
+ */
+export interface VerifySink {
+  /** The collection's metadata parsed (its documents follow); not called when it does not parse. */
+  begin(c: ManifestCollection, indexes: IndexSpec[]): Promise<void>;
+  /** The documents of the lines that decoded, batch by batch. What this throws stops the pass. */
+  documents(c: ManifestCollection, docs: RawDocument[]): Promise<void>;
+}
+
+/** How a restore refuses a backup that fails verify: the first problems, all of them in the details. */
+export function verificationFailed(name: string, problems: readonly BackupProblem[]): DomainError {
+  const first = problems.slice(0, 3).map((p) => `${p.file}${p.line ? `:${p.line}` : ''} ${p.problem}`);
+  return new DomainError('CONFLICT', `backup ${name} failed verification: ${first.join('; ')}`, {
+    problems,
+  });
+}
 
 /** Reads and checks a backup's manifest; problems say what is wrong with it. */
 export async function readManifest(
@@ -56,11 +78,26 @@ export async function verifyBackupFiles(
 ): Promise<VerifyOutcome> {
   const { manifest, problems } = await readManifest(repository, name);
   if (!manifest) return { manifest, collections: [], problems };
+  return { manifest, ...(await verifyManifestFiles(repository, manifest, batchSize, onProgress)) };
+}
+
+/** The checks of `verifyBackupFiles` on a manifest already read; `sink` gets every document read. */
+export async function verifyManifestFiles(
+  repository: BackupRepository,
+  manifest: BackupManifest,
+  batchSize: number,
+  onProgress?: ProgressListener,
+  sink?: VerifySink,
+): Promise<Omit<VerifyOutcome, 'manifest'>> {
+  const name = manifest.name;
+  const problems: BackupProblem[] = [];
   const ledger = new BackupLedgerCheck();
   const collections: CollectionCount[] = [];
   for (const c of manifest.collections) {
-    problems.push(...(await checkMetadata(repository, name, c)));
-    const { count, problems: found } = await checkDocuments(repository, name, c, batchSize, ledger, onProgress);
+    const metadata = await checkMetadata(repository, name, c);
+    problems.push(...metadata.problems);
+    if (sink && metadata.indexes) await sink.begin(c, metadata.indexes);
+    const { count, problems: found } = await checkDocuments(repository, name, c, batchSize, ledger, onProgress, sink);
     problems.push(...found);
     collections.push({ name: c.name, count });
   }
@@ -74,24 +111,24 @@ export async function verifyBackupFiles(
     const more = problems.length - MAX_PROBLEMS;
     problems.splice(MAX_PROBLEMS, more, { file: MANIFEST_FILE, problem: `… and ${more} more problems` });
   }
-  return { manifest, collections, problems };
+  return { collections, problems };
 }
 
 async function checkMetadata(
   repository: BackupRepository,
   name: string,
   c: ManifestCollection,
-): Promise<BackupProblem[]> {
+): Promise<{ problems: BackupProblem[]; indexes: IndexSpec[] | null }> {
   const file = c.metadata.file;
   try {
     const digest = await repository.digest(name, file);
-    if (!digest) return [{ file, problem: 'file is missing' }];
+    if (!digest) return { problems: [{ file, problem: 'file is missing' }], indexes: null };
     const problems = digestProblems(file, c.metadata, digest);
     const parsed = parseMetadata(await repository.readJson(name, file), c.name);
     if (typeof parsed === 'string') problems.push({ file, problem: parsed });
-    return problems;
+    return { problems, indexes: typeof parsed === 'string' ? null : parsed };
   } catch (e) {
-    return [{ file, problem: describe(e) }];
+    return { problems: [{ file, problem: describe(e) }], indexes: null };
   }
 }
 
@@ -115,20 +152,33 @@ async function checkDocuments(
   batchSize: number,
   ledger: BackupLedgerCheck,
   onProgress?: ProgressListener,
+  sink?: VerifySink,
 ): Promise<{ count: number; problems: BackupProblem[] }> {
   const problems: BackupProblem[] = [];
   const reader = repository.readDocuments(name, c.file, batchSize);
   let lines = 0;
+  let feeding = false;
   try {
     for await (const batch of reader) {
+      const docs: RawDocument[] = [];
       for (const l of batch) {
         lines += 1;
         if (l.error !== undefined) problems.push({ file: c.file, line: l.line, problem: l.error });
-        else if (l.doc) ledger.add(c.name, c.file, l.line, l.doc);
+        else if (l.doc) {
+          ledger.add(c.name, c.file, l.line, l.doc);
+          if (sink) docs.push(l.doc);
+        }
       }
       onProgress?.({ phase: 'verify', collection: c.name, done: lines, total: c.count });
+      if (sink) {
+        feeding = true;
+        await sink.documents(c, docs);
+        feeding = false;
+      }
     }
   } catch (e) {
+    // The sink's failure (an aborted restore) is not a problem of the backup: it ends the pass.
+    if (feeding) throw e;
     const line = e instanceof BackupFileError ? e.line : undefined;
     problems.push({ file: c.file, ...(line !== undefined ? { line } : {}), problem: describe(e) });
     return { count: lines, problems };

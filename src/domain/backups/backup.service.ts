@@ -17,6 +17,7 @@ import {
 import { writeCollections } from './backup-write.js';
 import { planRetention } from './backup-retention.js';
 import { BackupCatalog } from './backup-catalog.js';
+import { verificationFailed } from './backup-verify.js';
 import type {
   BackupSummary,
   BackupVerification,
@@ -169,9 +170,10 @@ export class BackupService {
   }
 
   /**
-   * Verifies first and refuses a backup that fails. Documents go into staging collections that are
-   * swapped in only when every one of them loaded (and the files still match the checksums verify
-   * saw), so a failed restore leaves the live data as it was.
+   * Refuses a backup that fails verify. Verify and loading are one read: documents go into staging
+   * collections as they are checked (before maintenance; nothing live changes) and are swapped in
+   * only when every file verified and every document loaded, so a failed restore leaves the live
+   * data as it was.
    */
   async restore(input: RestoreBackupInput): Promise<RestoreSummary> {
     return this.o.lease.exclusive(
@@ -179,16 +181,12 @@ export class BackupService {
       async (signal) => {
         await this.restores.recover();
         // Restores exactly the manifest that was verified, not one read again afterwards.
-        const { verification, manifest } = await this.catalog.verifyAndRecord(input);
-        if (!verification.ok || !manifest) {
-          const first = verification.problems
-            .slice(0, 3)
-            .map((p) => `${p.file}${p.line ? `:${p.line}` : ''} ${p.problem}`);
-          throw new DomainError('CONFLICT', `backup ${input.name} failed verification: ${first.join('; ')}`, {
-            problems: verification.problems,
-          });
-        }
-        return this.restores.run(manifest, input, signal);
+        const opened = await this.catalog.open(input.name);
+        if (!opened.manifest)
+          throw verificationFailed(input.name, (await this.catalog.verifyOpened(input, opened)).problems);
+        return this.restores.run(opened.manifest, input, signal, (sink) =>
+          this.catalog.verifyOpened(input, opened, sink),
+        );
       },
       { run: 'restore', duringMaintenance: true, summary: (r) => ({ restore: r.name, documents: r.documents }) },
     );

@@ -28,10 +28,10 @@ export class RestoreJournalRepository {
     return this.col.findOne({ _id: JOURNAL_ID });
   }
 
-  /** Opens a journal; fails when another restore is open (running, or interrupted and not yet recovered). */
+  /** Opens a journal (`staging`: loading comes first); fails when another restore is open (running, or interrupted and not yet recovered). */
   async begin(entry: NewJournal): Promise<RestoreJournalDoc> {
     const now = this.o.clock.now();
-    const doc: RestoreJournalDoc = { _id: JOURNAL_ID, state: 'draining', startedAt: now, updatedAt: now, ...entry };
+    const doc: RestoreJournalDoc = { _id: JOURNAL_ID, state: 'staging', startedAt: now, updatedAt: now, ...entry };
     const { _id, ...fields } = doc;
     try {
       await this.col.updateOne(

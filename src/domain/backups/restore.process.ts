@@ -7,8 +7,8 @@ import type { Clock, Logger } from '../ports/runtime.port.js';
 import type { Store } from '../ports/store.port.js';
 import type { MaintenanceService } from '../maintenance/maintenance.service.js';
 import type { BackupManifest } from './backup-manifest.js';
-import { assertEmpty, collectionsTo, forEachBatch, stageBackup } from './backup-restore.js';
-import { readManifest } from './backup-verify.js';
+import { assertEmpty, collectionsTo, forEachBatch, verifyAndStage, type VerifyPass } from './backup-restore.js';
+import { readManifest, verifyManifestFiles } from './backup-verify.js';
 import type { RestoreBackupInput, RestoreSummary } from './backup.types.js';
 import type { RestoreJournalRepository } from './restore-journal.repository.js';
 
@@ -36,14 +36,18 @@ const REASON_PREFIX = 'restore of backup ';
 /**
  * A restore that no concurrent write can tear, run by the BackupService under the backup lease:
  *
- * 1. journal `draining`, maintenance on (every replica's writes are refused from here on), then wait
+ * 1. journal `staging` + token: in one read the backup is verified and loaded into staging copies,
+ *    indexes are built there. Staging copies are private to the restore, so writes go on meanwhile
+ *    and a backup that fails verify is refused without maintenance ever beginning;
+ * 2. journal `draining`, maintenance on (every replica's writes are refused from here on), then wait
  *    until no transaction begun before maintenance can still commit;
- * 2. journal `staging` + token: the backup goes into staging copies, indexes are built there;
  * 3. journal `swapping` — the point of no return: each staging copy replaces its live collection
  *    (marked in the journal one by one), then append-only collections get the backup's missing rows;
  * 4. the restore is audited, journal `completed`, maintenance off.
  *
- * A failure before 3 drops this restore's staging and ends maintenance: live data is as it was.
+ * Journals written before loading moved ahead of maintenance say `draining` then `staging`; recovery
+ * reads both orders. A failure before 3 drops this restore's staging and ends maintenance if it began:
+ * live data is as it was.
  * A failure in 3 is finished at once if possible; otherwise maintenance stays on and the next start
  * (or backup run) rolls it forward from the journal.
  */
@@ -54,7 +58,13 @@ export class RestoreProcess {
     this.auditLog = new AuditRepository(d);
   }
 
-  async run(manifest: BackupManifest, input: RestoreBackupInput, signal: AbortSignal): Promise<RestoreSummary> {
+  /** `verify` defaults to a pass that is not recorded next to the backup. */
+  async run(
+    manifest: BackupManifest,
+    input: RestoreBackupInput,
+    signal: AbortSignal,
+    verify?: VerifyPass,
+  ): Promise<RestoreSummary> {
     const actor = input.actor ?? SYSTEM_ACTOR;
     const replace = collectionsTo(manifest, 'replace').map((c) => ({ name: c.name, swapped: false }));
     await this.d.journal.begin({ backup: manifest.name, drop: input.drop, actor, replace });
@@ -62,15 +72,27 @@ export class RestoreProcess {
     let staging: RestoreStaging | undefined;
     let drain: DrainReport;
     try {
+      staging = await this.d.source.beginRestore();
+      // Journaled before the first staging copy exists: a crash from here on drops them at the next start.
+      await this.d.journal.update({ token: staging.token });
+      await verifyAndStage({
+        ...input,
+        source: this.d.source,
+        staging,
+        manifest,
+        signal,
+        verify:
+          verify ??
+          ((sink) => verifyManifestFiles(this.d.repository, manifest, this.d.batchSize, input.onProgress, sink)),
+      });
+      await staging.seal();
+      await this.d.journal.update({ state: 'draining' });
       since = await this.d.maintenance.enter({ reason: `${REASON_PREFIX}${manifest.name}`, by: actor });
       await this.d.journal.update({ maintenanceSince: since });
       drain = await this.d.source.drainTransactions(since, signal);
       this.d.logger?.info({ backup: manifest.name, ...drain }, 'restore: older transactions drained');
+      // Writes went on while the backup loaded: only now can none fill a collection any more.
       if (!input.drop) await assertEmpty(this.d.source, manifest);
-      staging = await this.d.source.beginRestore();
-      await this.d.journal.update({ state: 'staging', token: staging.token });
-      await stageBackup({ ...this.d, staging, manifest, onProgress: input.onProgress, signal });
-      await staging.seal();
       // The last moment to stop: a lease that could not be renewed means another holder may start.
       signal.throwIfAborted();
     } catch (error) {
@@ -116,7 +138,8 @@ export class RestoreProcess {
       await staging?.abort();
       const detail = `restore of ${open.backup} was interrupted while ${open.state}, before any collection was swapped; rolled back, live data unchanged`;
       await this.d.journal.update({ state: 'rolled_back', error: detail });
-      await this.d.maintenance.leave();
+      // `staging` without `maintenanceSince`: interrupted while loading, before maintenance began.
+      if (open.state === 'draining' || open.maintenanceSince) await this.d.maintenance.leave();
       this.d.logger?.warn({ backup: open.backup, state: open.state }, detail);
       return { action: 'rolled_back', backup: open.backup, detail };
     }
@@ -186,7 +209,7 @@ export class RestoreProcess {
       await this.d.journal.update({ state: 'rolled_back', error: message });
       if (since) await this.d.maintenance.leave(since);
     } catch (cleanup) {
-      // The journal still says draining/staging: the next start drops the staging and ends maintenance.
+      // The journal still says staging/draining: the next start drops the staging (and ends maintenance).
       this.d.logger?.error({ err: cleanup }, 'restore: could not roll back; the next start will');
     }
   }
