@@ -44,6 +44,8 @@ const serverLatency: string[] = [];
 async function run(server: ServerProcess, leg: Leg, withMetrics = false): Promise<Omit<Row, 'baseline' | 'ratio'>> {
   const load = (duration: number) =>
     autocannon({ url: `${server.url}${leg.path}`, connections: CONNECTIONS, duration, ...leg.options });
+  // Enough for the leg at several times the rate this machine reaches; any beyond are built on the fly.
+  leg.prepare?.(Math.ceil((WARMUP_SECONDS + SECONDS) * 5000));
   if (WARMUP_SECONDS > 0) await load(WARMUP_SECONDS);
   const histogramBefore = withMetrics ? await readHistogram(server.url) : null;
   server.resetPeak();
