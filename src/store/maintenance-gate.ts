@@ -19,32 +19,56 @@ const READS: ReadonlySet<string> = new Set(['find', 'findOne', 'count', 'sumBy',
 type AnyPort = CollectionPort<{ _id: string }>;
 
 function gatedCollection(port: AnyPort, write: <R>(op: (c: AnyPort) => Promise<R>) => Promise<R>): AnyPort {
+  // One wrapper per method and port, made on first use: ports live as long as their transaction.
+  const methods = new Map<string | symbol, unknown>();
   return new Proxy(port, {
     get(target, prop) {
+      const known = methods.get(prop);
+      if (known !== undefined) return known;
       const value = Reflect.get(target, prop, target) as unknown;
       if (typeof value !== 'function') return value;
-      if (typeof prop === 'string' && READS.has(prop)) return value.bind(target);
-      return (...args: unknown[]) =>
-        write((c) => (Reflect.get(c, prop, c) as (...a: unknown[]) => Promise<unknown>).apply(c, args));
+      const method =
+        typeof prop === 'string' && READS.has(prop)
+          ? value.bind(target)
+          : (...args: unknown[]) =>
+              write((c) => (Reflect.get(c, prop, c) as (...a: unknown[]) => Promise<unknown>).apply(c, args));
+      methods.set(prop, method);
+      return method;
     },
   });
 }
 
-/** The transaction as its callback sees it: the first write reads the switch, in the transaction. */
+/**
+ * The transaction as its callback sees it: the first write reads the switch, in the transaction;
+ * once it found maintenance off, later writes go straight through. Each collection is gated once
+ * per transaction attempt (services ask for the same few many times).
+ */
 function gatedTx(tx: StoreTx): StoreTx {
   let check: Promise<void> | undefined;
-  const writable = () =>
+  let writable = false;
+  const checked = () =>
     (check ??= readMaintenance(tx).then((state) => {
       if (state) throw maintenanceError(state);
+      writable = true;
     }));
+  const ports = new Map<CollectionName, unknown>();
+  const gate = (name: CollectionName): unknown => {
+    const port = tx.collection(name) as unknown as AnyPort;
+    if (MAINTENANCE_EXEMPT.has(name)) return port;
+    return gatedCollection(port, (op) => {
+      if (!writable) return checked().then(() => op(port));
+      try {
+        return op(port);
+      } catch (error) {
+        return Promise.reject(error); // as the awaited check made it before
+      }
+    });
+  };
   return {
     collection: <N extends CollectionName>(name: N) => {
-      const port = tx.collection(name);
-      if (MAINTENANCE_EXEMPT.has(name)) return port;
-      return gatedCollection(port as unknown as AnyPort, async (op) => {
-        await writable();
-        return op(port as unknown as AnyPort);
-      }) as unknown as typeof port;
+      let port = ports.get(name);
+      if (port === undefined) ports.set(name, (port = gate(name)));
+      return port as ReturnType<StoreTx['collection']> as never;
     },
   };
 }
