@@ -39,6 +39,11 @@ interface Phase {
    * the garbage V8 lets pile up in proportion to the size of the whole heap.
    */
   retainedMb: number;
+  /**
+   * User + system CPU time of the child per document during the timed pass: other work on the
+   * machine moves it far less than it moves the wall-clock rate.
+   */
+  cpuUsPerDoc: number;
   /** When the timed pass ran, to read its frames out of the child's CPU profile. */
   window: ProfileWindow;
 }
@@ -90,7 +95,9 @@ async function measure(count: number, fn: (sample: () => void) => Promise<unknow
   const timer = setInterval(sample, 10);
   const startUs = nowUs();
   const started = process.hrtime.bigint();
+  const cpuBefore = process.cpuUsage();
   await fn(sample);
+  const cpu = process.cpuUsage(cpuBefore);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const window = { startUs, endUs: nowUs() };
   clearInterval(timer);
@@ -101,6 +108,7 @@ async function measure(count: number, fn: (sample: () => void) => Promise<unknow
     peakRssGrowthMb: (peak - before) / MB,
     beforeRssMb: before / MB,
     retainedMb: 0,
+    cpuUsPerDoc: (cpu.user + cpu.system) / count,
     window,
   };
 }
@@ -187,6 +195,9 @@ async function child(entries: number): Promise<ChildResult> {
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits });
 
+const cpuTriple = (r: ChildResult): string =>
+  [r.backup, r.verify, r.restore].map((p) => fmt(p.cpuUsPerDoc, 1)).join(' / ');
+
 function report(results: ChildResult[]): void {
   const rows: Array<[string, (r: ChildResult) => string]> = [
     ['documents (ledger entries + accounts + …)', (r) => fmt(r.documents)],
@@ -200,6 +211,12 @@ function report(results: ChildResult[]): void {
     ['ratio create / EJSON.stringify', (r) => fmt(r.backup.docsPerSecond / r.ejsonStringify.docsPerSecond, 2)],
     ['ratio verify / EJSON.stringify', (r) => fmt(r.verify.docsPerSecond / r.ejsonStringify.docsPerSecond, 2)],
     ['ratio restore / EJSON.stringify', (r) => fmt(r.restore.docsPerSecond / r.ejsonStringify.docsPerSecond, 2)],
+    ['CPU per document: EJSON.stringify (µs)', (r) => fmt(r.ejsonStringify.cpuUsPerDoc, 2)],
+    ['CPU per document: create / verify / restore (µs)', (r) => cpuTriple(r)],
+    [
+      'ratio by CPU time: restore / EJSON.stringify',
+      (r) => fmt(r.ejsonStringify.cpuUsPerDoc / r.restore.cpuUsPerDoc, 2),
+    ],
     ['peak RSS growth during create (MB)', (r) => fmt(r.backup.peakRssGrowthMb)],
     ['peak RSS growth during verify (MB)', (r) => fmt(r.verify.peakRssGrowthMb)],
     ['peak RSS growth during restore (MB)', (r) => fmt(r.restore.peakRssGrowthMb)],
