@@ -72,6 +72,8 @@ export function graphqlRoute(options: GraphqlRouteOptions): HttpRoute {
       });
       for (const [key, value] of result.headers) res.setHeader(key, value);
       const type = result.headers.get('content-type');
+      // A GraphQL answer (balances, ledgers) must never be kept by a browser or a proxy.
+      if (type?.startsWith('application/')) res.setHeader('cache-control', 'no-store');
       // The body is a JS string, written as UTF-8; Apollo's HTML landing page does not say so itself.
       if (type && !type.includes('charset')) res.setHeader('content-type', `${type}; charset=utf-8`);
       res.statusCode = result.status ?? 200;

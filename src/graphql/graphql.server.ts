@@ -1,5 +1,8 @@
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { HttpRoute } from '../http/route.js';
 import type { Config } from '../config.js';
@@ -60,6 +63,9 @@ export async function createGraphqlApi(deps: GraphqlApiDeps): Promise<GraphqlApi
       error: (m) => logger.error({}, String(m)),
     },
     plugins: [
+      // No type or field sets a cache hint: every answer is uncacheable, and graphql.route.ts says so
+      // itself (`cache-control: no-store`) instead of this plugin working it out field by field.
+      ApolloServerPluginCacheControlDisabled(),
       development
         ? ApolloServerPluginLandingPageLocalDefault({ footer: false })
         : ApolloServerPluginLandingPageDisabled(),

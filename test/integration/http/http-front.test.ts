@@ -26,6 +26,20 @@ describe('the HTTP front of the hot routes', () => {
     }
   });
 
+  it('tells browsers and proxies never to keep a GraphQL answer, data and errors alike, POST and GET', async () => {
+    const answers = [
+      await post('/graphql', JSON.stringify({ query: '{ __typename }' })),
+      await post('/graphql', JSON.stringify({ query: '{ me { id } }' })),
+      await post('/graphql', JSON.stringify({ query: '{ nope }' })),
+      await fetch(`${srv.url}/graphql?query=${encodeURIComponent('{ __typename }')}`, {
+        headers: { 'apollo-require-preflight': '1' },
+      }),
+    ];
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 400, 200]);
+    expect(((await answers[1]!.json()) as { errors?: unknown[] }).errors).toHaveLength(1);
+    for (const res of answers) expect(res.headers.get('cache-control')).toBe('no-store');
+  });
+
   it('serves an absolute-form request target (as sent to a proxy) like express did', async () => {
     const { request } = await import('node:http');
     const { hostname, port } = new URL(srv.url);
