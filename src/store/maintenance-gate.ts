@@ -55,13 +55,9 @@ function gatedTx(tx: StoreTx): StoreTx {
   const gate = (name: CollectionName): unknown => {
     const port = tx.collection(name) as unknown as AnyPort;
     if (MAINTENANCE_EXEMPT.has(name)) return port;
-    return gatedCollection(port, (op) => {
-      if (!writable) return checked().then(() => op(port));
-      try {
-        return op(port);
-      } catch (error) {
-        return Promise.reject(error); // as the awaited check made it before
-      }
+    return gatedCollection(port, async (op) => {
+      if (!writable) await checked();
+      return op(port);
     });
   };
   return {

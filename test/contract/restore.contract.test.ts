@@ -5,9 +5,9 @@
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FsBackupRepository } from '../../src/backups/fs-backup.repository.js';
-import { collectionsTo, stageBackup } from '../../src/domain/backups/backup-restore.js';
+import { collectionsTo, verifyAndStage } from '../../src/domain/backups/backup-restore.js';
 import { BackupService } from '../../src/domain/backups/backup.service.js';
-import { readManifest } from '../../src/domain/backups/backup-verify.js';
+import { readManifest, verifyManifestFiles } from '../../src/domain/backups/backup-verify.js';
 import { RestoreJournalRepository } from '../../src/domain/backups/restore-journal.repository.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { LedgerService } from '../../src/domain/ledger/ledger.service.js';
@@ -184,12 +184,9 @@ for (const adapter of storeAdapters('restore contract suite')) {
     });
 
     describe('after a crash', () => {
-      /** Does what a restore does up to `stopAfterSwapping` swaps, then stops as if the process died. */
-      async function crashMidRestore(stopAfterSwapping: number | null) {
+      /** A backup, then a grant it does not hold (a restore must take it away again). */
+      async function backupThenGrant() {
         const backup = await backups.create();
-        const repository = new FsBackupRepository(dir.path);
-        const { manifest } = await readManifest(repository, backup.name);
-        if (!manifest) throw new Error('no manifest');
         await ledger.grant({
           accountId: (await accountIds())[0] as string,
           amount: 5,
@@ -198,6 +195,19 @@ for (const adapter of storeAdapters('restore contract suite')) {
           actor: writer,
           source: { type: 'system' },
         });
+        return backup;
+      }
+
+      /**
+       * Does what a restore did up to `stopAfterSwapping` swaps, then stops as if the process died.
+       * The steps follow the journal order of restores that loaded staging inside maintenance, which
+       * the next start must still recover (a restore now loads first; backup-restore-pass.test.ts).
+       */
+      async function crashMidRestore(stopAfterSwapping: number | null) {
+        const backup = await backupThenGrant();
+        const repository = new FsBackupRepository(dir.path);
+        const { manifest } = await readManifest(repository, backup.name);
+        if (!manifest) throw new Error('no manifest');
         const journal = new RestoreJournalRepository({ store, clock: systemClock });
         const replace = collectionsTo(manifest, 'replace').map((c) => ({ name: c.name, swapped: false }));
         await journal.begin({ backup: backup.name, drop: true, actor: admin, replace });
@@ -205,7 +215,13 @@ for (const adapter of storeAdapters('restore contract suite')) {
         await journal.update({ maintenanceSince: since });
         const staging = await store.beginRestore();
         await journal.update({ state: 'staging', token: staging.token });
-        await stageBackup({ repository, staging, manifest, batchSize: 100 });
+        await verifyAndStage({
+          staging,
+          manifest,
+          source: store,
+          drop: true,
+          verify: (sink) => verifyManifestFiles(repository, manifest, 100, undefined, sink),
+        });
         await staging.seal();
         if (stopAfterSwapping === null) return { backup, staging };
         await journal.update({ state: 'swapping' });
@@ -245,15 +261,7 @@ for (const adapter of storeAdapters('restore contract suite')) {
       });
 
       it('rolls back a restore that stopped while loading, before maintenance began', async () => {
-        const backup = await backups.create();
-        await ledger.grant({
-          accountId: (await accountIds())[0] as string,
-          amount: 5,
-          reason: 'after the backup',
-          idempotencyKey: 'after-backup',
-          actor: writer,
-          source: { type: 'system' },
-        });
+        const backup = await backupThenGrant();
         const before = await store.collection('ledgerEntries').count({});
         const held = heldRead(new FsBackupRepository(dir.path), 'processedEvents.json');
         const stopped = new BackupService({

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { encodeDocument } from '../../src/backups/ejson.codec.js';
 import { FsBackupRepository } from '../../src/backups/fs-backup.repository.js';
 import { EXCLUDED_COLLECTIONS } from '../../src/domain/backups/backup-manifest.js';
@@ -99,5 +100,20 @@ export async function backupSetup(options: BackupSetupOptions = {}) {
     writeManifest,
     forge,
     changeLive,
+  };
+}
+
+export type BackupSetup = Awaited<ReturnType<typeof backupSetup>>;
+
+/** `backupSetup` for a test file: each setup's directory is removed after the test that made it. */
+export function backupSetups(): (options?: BackupSetupOptions) => Promise<BackupSetup> {
+  const made: BackupSetup[] = [];
+  afterEach(async () => {
+    for (const s of made.splice(0)) await s.dir.remove();
+  });
+  return async (options = {}) => {
+    const s = await backupSetup(options);
+    made.push(s);
+    return s;
   };
 }

@@ -3,12 +3,7 @@ import type { BackupRepository } from '../ports/backup-repository.port.js';
 import type { BackupSource, RawDocument, RestoreStaging } from '../ports/backup-source.port.js';
 import { INDEXES } from '../ports/indexes.js';
 import type { IndexSpec } from '../ports/store.port.js';
-import {
-  EXCLUDED_COLLECTIONS,
-  parseMetadata,
-  type BackupManifest,
-  type ManifestCollection,
-} from './backup-manifest.js';
+import { EXCLUDED_COLLECTIONS, type BackupManifest, type ManifestCollection } from './backup-manifest.js';
 import { verificationFailed, type VerifySink } from './backup-verify.js';
 import type { BackupProblem, ProgressListener } from './backup.types.js';
 
@@ -33,21 +28,6 @@ export interface StageInput {
   batchSize: number;
   onProgress?: ProgressListener;
   signal?: AbortSignal;
-}
-
-/**
- * Streams every replaced collection of a verified backup into staging. Each file is hashed again as
- * it is read, so a file changed after `verify` looked at it fails the restore before anything is
- * swapped in.
- */
-export async function stageBackup(input: StageInput): Promise<void> {
-  const { repository, staging, manifest } = input;
-  for (const c of collectionsTo(manifest, 'replace')) {
-    const indexes = parseMetadata(await repository.readJson(manifest.name, c.metadata.file), c.name);
-    if (typeof indexes === 'string') throw new DomainError('CONFLICT', `${c.metadata.file}: ${indexes}`);
-    await staging.prepare(c.name, withDeclaredIndexes(c.name, indexes));
-    await forEachBatch(input, c, (docs) => staging.insert(c.name, docs));
-  }
 }
 
 /**

@@ -4,9 +4,9 @@
  * is refused with maintenance never entered and no staging left, and a restore stopped while
  * loading is rolled back — by itself, or by the next start — with the live data as it was.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { restoreMode, stageBackup } from '../../../src/domain/backups/backup-restore.js';
-import { readManifest } from '../../../src/domain/backups/backup-verify.js';
+import { describe, expect, it } from 'vitest';
+import { restoreMode, verifyAndStage } from '../../../src/domain/backups/backup-restore.js';
+import { readManifest, verifyManifestFiles } from '../../../src/domain/backups/backup-verify.js';
 import { MaintenanceService } from '../../../src/domain/maintenance/maintenance.service.js';
 import { BackupService } from '../../../src/domain/backups/backup.service.js';
 import type { BackupProgress } from '../../../src/domain/backups/backup.types.js';
@@ -15,29 +15,28 @@ import type { BackupRepository } from '../../../src/domain/ports/backup-reposito
 import type { LeaseRunner } from '../../../src/domain/ports/lease.port.js';
 import { LedgerService } from '../../../src/domain/ledger/ledger.service.js';
 import { gateWrites } from '../../../src/store/maintenance-gate.js';
-import { backupSetup } from '../../helpers/backup-setup.js';
+import { backupSetups, type BackupSetup } from '../../helpers/backup-setup.js';
 import { countingReads, heldRead } from '../../helpers/backup-repository-taps.js';
 
-type Setup = Awaited<ReturnType<typeof backupSetup>>;
-const cleanups: Setup[] = [];
-async function setup(options: Parameters<typeof backupSetup>[0] = {}): Promise<Setup> {
-  const s = await backupSetup(options);
-  cleanups.push(s);
-  return s;
+const setup = backupSetups();
+
+/** A backup, then a change of the live data it does not hold; `live` is the data as changed. */
+async function backupThenChange() {
+  const s = await setup();
+  const backup = await s.backups.create();
+  await s.changeLive();
+  return { s, backup, live: await s.liveState() };
 }
-afterEach(async () => {
-  for (const s of cleanups.splice(0)) await s.dir.remove();
-});
 
 /** Another BackupService on the same data and files: another process, or the next start. */
-const serviceOn = (s: Setup, repository: BackupRepository, lease?: LeaseRunner) =>
+const serviceOn = (s: BackupSetup, repository: BackupRepository, lease?: LeaseRunner) =>
   new BackupService({ store: s.store, repository, clock: s.clock, toolVersion: 'test', batchSize: 4, lease });
 
 /** A switch document exists once maintenance was entered (leaving it keeps it, `active: false`). */
-const maintenanceDoc = (s: Setup) => s.store.collection('maintenance').findOne({ _id: 'mode' });
+const maintenanceDoc = (s: BackupSetup) => s.store.collection('maintenance').findOne({ _id: 'mode' });
 
 /** The staging of a restore (by its journaled token) was dropped: nothing can be swapped in from it. */
-async function expectStagingDropped(s: Setup, token: string | undefined): Promise<void> {
+async function expectStagingDropped(s: BackupSetup, token: string | undefined): Promise<void> {
   expect(token).toEqual(expect.any(String));
   const staging = await s.store.resumeRestore(token as string);
   await expect(staging.swap('accounts')).rejects.toThrow(/aborted/);
@@ -95,10 +94,7 @@ describe(BackupService.name, () => {
     });
 
     it('rolls back before maintenance when its lease is lost while loading', async () => {
-      const s = await setup();
-      const backup = await s.backups.create();
-      await s.changeLive();
-      const live = await s.liveState();
+      const { s, backup, live } = await backupThenChange();
       const lost = new AbortController();
       const lease: LeaseRunner = { exclusive: (_name, work) => work(lost.signal) };
       const onProgress = (p: BackupProgress) => {
@@ -117,10 +113,7 @@ describe(BackupService.name, () => {
     });
 
     it('is rolled back by the next start when its process stopped while loading, live data unchanged', async () => {
-      const s = await setup();
-      const backup = await s.backups.create();
-      await s.changeLive();
-      const live = await s.liveState();
+      const { s, backup, live } = await backupThenChange();
       const held = heldRead(s.repository, 'processedEvents.json');
       const stopped = serviceOn(s, held.repository).restore({ name: backup.name, drop: true });
       stopped.catch(() => undefined);
@@ -147,17 +140,20 @@ describe(BackupService.name, () => {
     });
 
     it('is rolled back, maintenance ended, by the next start when it stopped after loading, while draining', async () => {
-      const s = await setup();
-      const backup = await s.backups.create();
-      await s.changeLive();
-      const live = await s.liveState();
+      const { s, backup, live } = await backupThenChange();
       // The steps of a restore up to maintenance on, in their order, then nothing: the process died.
       const { manifest } = await readManifest(s.repository, backup.name);
       const journals = new RestoreJournalRepository(s);
       await journals.begin({ backup: backup.name, drop: true, actor: { type: 'system', id: 'test' }, replace: [] });
       const staging = await s.store.beginRestore();
       await journals.update({ token: staging.token });
-      await stageBackup({ repository: s.repository, staging, manifest: manifest!, batchSize: 4 });
+      await verifyAndStage({
+        staging,
+        manifest: manifest!,
+        source: s.store,
+        drop: true,
+        verify: (sink) => verifyManifestFiles(s.repository, manifest!, 4, undefined, sink),
+      });
       await staging.seal();
       await journals.update({ state: 'draining' });
       const maintenance = new MaintenanceService(s);

@@ -2,22 +2,13 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { EJSON } from 'bson';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BackupService } from '../../../src/domain/backups/backup.service.js';
 import { DuplicateKeyError } from '../../../src/domain/errors.js';
 import { INDEXES } from '../../../src/domain/ports/indexes.js';
-import { backupSetup } from '../../helpers/backup-setup.js';
+import { backupSetups } from '../../helpers/backup-setup.js';
 
-type Setup = Awaited<ReturnType<typeof backupSetup>>;
-const cleanups: Setup[] = [];
-async function setup(options: Parameters<typeof backupSetup>[0] = {}): Promise<Setup> {
-  const s = await backupSetup(options);
-  cleanups.push(s);
-  return s;
-}
-afterEach(async () => {
-  for (const s of cleanups.splice(0)) await s.dir.remove();
-});
+const setup = backupSetups();
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
