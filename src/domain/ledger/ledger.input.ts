@@ -80,8 +80,12 @@ function plainSource(v: unknown): Spend['source'] | null {
  * `fingerprint('spend', amount, reason, source)`, character for character (stored entries are
  * compared with it when a key comes back), without JSON.stringify walking an array and an object
  * on every spend: the source's type is one of a few plain words, so only the texts need escaping.
+ * Joined, not concatenated: every entry keeps its fingerprint, and V8 keeps a concatenation as a
+ * tree of string objects (some 250 bytes instead of 70) that the garbage collector walks.
  */
 export function spendFingerprint(amount: number, reason: string, from: Spend['source']): string {
-  const ref = from.ref === undefined ? '' : `,"ref":${JSON.stringify(from.ref)}`;
-  return `["spend",${JSON.stringify(amount)},${JSON.stringify(reason)},{"type":"${from.type}"${ref}}]`;
+  const parts = ['["spend",', JSON.stringify(amount), ',', JSON.stringify(reason), ',{"type":"', from.type, '"'];
+  if (from.ref !== undefined) parts.push(',"ref":', JSON.stringify(from.ref));
+  parts.push('}]');
+  return parts.join('');
 }

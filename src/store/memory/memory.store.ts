@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { ObjectId } from 'bson';
 import { DuplicateKeyError } from '../../domain/errors.js';
 import type {
   BackupSource,
@@ -16,6 +15,7 @@ import { NESTED_TRANSACTION, StoreUsageError, TransactionAbortedError, WRITE_OUT
 import { getPath, matches } from '../query.js';
 import { MemoryCollection } from './memory.collection.js';
 import { MemoryRestore, asDoc, memorySnapshotReader, type FrozenTable } from './memory-backup.js';
+import { newObjectIdHex } from '../object-id.js';
 import { TxContext } from '../tx-context.js';
 import { Mutex } from './mutex.js';
 import { Table, indexKey } from './table.js';
@@ -101,7 +101,7 @@ export class MemoryStore implements Store, BackupSource {
   }
 
   newId(): string {
-    return new ObjectId().toHexString();
+    return newObjectIdHex();
   }
 
   /** Commits are synchronous, so one synchronous pass over the tables sees no half transaction. */

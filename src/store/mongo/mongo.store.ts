@@ -1,4 +1,3 @@
-import { ObjectId } from 'bson';
 import mongoose, { type ConnectOptions, type Connection } from 'mongoose';
 import type { Collection, Document } from 'mongodb';
 import type {
@@ -11,6 +10,7 @@ import type {
 import type { CollectionName, Collections } from '../../domain/ports/documents.js';
 import type { CollectionPort, Store, StoreTx } from '../../domain/ports/store.port.js';
 import { FaultInjector } from '../faults.js';
+import { newObjectIdHex } from '../object-id.js';
 import { NESTED_TRANSACTION, StoreUsageError } from '../port-rules.js';
 import { TxContext } from '../tx-context.js';
 import { drainMongoTransactions, readMongoSnapshot } from './mongo-backup.js';
@@ -156,7 +156,7 @@ export class MongoStore implements Store, BackupSource {
   }
 
   newId(): string {
-    return new ObjectId().toHexString();
+    return newObjectIdHex();
   }
 
   readSnapshot<T>(fn: (reader: SnapshotReader) => Promise<T>): Promise<T> {
