@@ -24,19 +24,20 @@ export function cloneValue<T>(v: T): T {
 
 function clonePlain(v: Doc): Doc {
   // A spread copies the object in one allocation, keeping its shape; `for…in` reads keys from V8's
-  // enum cache. An undefined value is dropped (as the driver's ignoreUndefined does), so an object
-  // holding one is copied key by key instead.
-  for (const k in v)
-    if (v[k] === undefined) {
-      const out: Doc = {};
-      for (const key of Object.keys(v)) if (v[key] !== undefined) out[key] = cloneValue(v[key]);
-      return out;
-    }
+  // enum cache, and one pass both finds nested values to copy and any undefined value: that is
+  // dropped (as the driver's ignoreUndefined does), so such an object is copied key by key instead.
   const out: Doc = { ...v };
   for (const k in out) {
     const x = out[k];
+    if (x === undefined) return cloneDefined(v);
     if (typeof x === 'object' && x !== null && Object.hasOwn(out, k)) out[k] = cloneValue(x);
   }
+  return out;
+}
+
+function cloneDefined(v: Doc): Doc {
+  const out: Doc = {};
+  for (const key of Object.keys(v)) if (v[key] !== undefined) out[key] = cloneValue(v[key]);
   return out;
 }
 

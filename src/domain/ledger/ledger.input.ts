@@ -84,7 +84,8 @@ function plainSource(v: unknown): Spend['source'] | null {
  * tree of string objects (some 250 bytes instead of 70) that the garbage collector walks.
  */
 export function spendFingerprint(amount: number, reason: string, from: Spend['source']): string {
-  const parts = ['["spend",', JSON.stringify(amount), ',', JSON.stringify(reason), ',{"type":"', from.type, '"'];
+  const amountText = Number.isFinite(amount) ? String(amount) : 'null'; // as JSON writes a number
+  const parts = ['["spend",', amountText, ',', JSON.stringify(reason), ',{"type":"', from.type, '"'];
   if (from.ref !== undefined) parts.push(',"ref":', JSON.stringify(from.ref));
   parts.push('}]');
   return parts.join('');

@@ -178,8 +178,8 @@ export class MemoryStore implements Store, BackupSource {
 export class MemoryTx implements StoreTx {
   private readonly writes = new Map<string, Map<string, Doc | null>>();
   private readonly uniq = new Map<object, Map<string, string>>();
-  /** Documents inserted under ids absent from the committed table (see `write`). */
-  private fresh: Set<Doc> | undefined;
+  /** Documents inserted under ids absent from the committed table, with their unique keys (see `write`). */
+  private fresh: Map<Doc, ReadonlyArray<string | null | undefined>> | undefined;
   private state: 'open' | 'aborted' | 'done' = 'open';
   private abortCause: unknown;
 
@@ -223,11 +223,19 @@ export class MemoryTx implements StoreTx {
     const table = this.store.table(name);
     // An insert is written only once its caller found no document with this id.
     const prev = op === 'insert' ? undefined : this.current(name, id);
+    let overlay = this.writes.get(name);
+    // An insert of an id this transaction never wrote found no committed document either (its
+    // caller looked): the commit adds it without looking for a committed version again, and
+    // with the unique keys computed here (by index, in the table's order).
+    const freshKeys = op === 'insert' && doc && !overlay?.has(id) ? new Array<string | null>() : undefined;
+    let slot = -1;
     for (const index of table.indexes.values()) {
+      slot += 1;
       const { spec } = index;
       if (!spec.unique) continue;
       const oldKey = prev ? indexKey(prev, spec) : null;
       const key = doc ? indexKey(doc, spec) : null;
+      if (freshKeys) freshKeys[slot] = key;
       // Transactions run one at a time, so the key this document already holds is still its own:
       // a write that keeps it (a balance move) cannot clash on it.
       if (key !== null && key === oldKey) continue;
@@ -235,18 +243,17 @@ export class MemoryTx implements StoreTx {
       if (oldKey !== null && mine.get(oldKey) === id) mine.delete(oldKey);
       if (!doc || key === null) continue;
       let clash = this.holds(name, spec, key, id, mine.get(key));
-      for (const other of table.idsWithKey(spec.name, key)) clash ||= this.holds(name, spec, key, id, other);
+      const held = table.holders(index, key);
+      if (typeof held === 'string') clash ||= this.holds(name, spec, key, id, held);
+      else if (held) for (const other of held) clash ||= this.holds(name, spec, key, id, other);
       if (clash) {
         const fields = Object.keys(spec.keys).map((f) => [f, getPath(doc, f)]);
         throw this.abortWith(new DuplicateKeyError(name, spec.name, Object.fromEntries(fields)));
       }
       mine.set(key, id);
     }
-    let overlay = this.writes.get(name);
     if (!overlay) this.writes.set(name, (overlay = new Map()));
-    // An insert of an id this transaction never wrote found no committed document either (its
-    // caller looked): the commit adds it without looking for a committed version again.
-    if (op === 'insert' && doc && !overlay.has(id)) (this.fresh ??= new Set()).add(doc);
+    if (freshKeys && doc) (this.fresh ??= new Map()).set(doc, freshKeys);
     overlay.set(id, doc);
   }
 
@@ -278,8 +285,9 @@ export class MemoryTx implements StoreTx {
     for (const [name, overlay] of this.writes) {
       const table = this.store.table(name);
       for (const [id, doc] of overlay) {
+        const keys = doc && this.fresh?.get(doc);
         if (!doc) table.remove(id);
-        else if (this.fresh?.has(doc)) table.add(doc);
+        else if (keys) table.add(doc, keys);
         else table.put(doc);
       }
     }

@@ -8,14 +8,25 @@ type Doc = Record<string, unknown> & { _id: string };
  * (then a unique index does not hold it to uniqueness, as on MongoDB).
  */
 export function indexKey(doc: Doc, spec: IndexSpec): string | null {
-  // Computed several times per write (uniqueness, then each index at commit): no arrays, no callbacks.
+  // Computed several times per write (uniqueness, then each index at commit): no callbacks.
   const fields = fieldsOf(spec);
-  let key = '';
-  let present = false;
-  for (let i = 0; i < fields.length; i += 1) {
-    const v = getPath(doc, fields[i] as string);
-    if (v !== undefined) present = true;
-    key = i === 0 ? keyPart(v) : `${key}\u0000${keyPart(v)}`;
+  let key: string;
+  let present: boolean;
+  if (fields.length === 1) {
+    const v = getPath(doc, fields[0] as string);
+    present = v !== undefined;
+    key = keyPart(v);
+  } else {
+    // Joined, not concatenated: a table keeps its keys, and V8 keeps a concatenation of several
+    // parts as a tree of string objects (about twice the bytes, each one for the collector to walk).
+    const parts = new Array<string>(fields.length);
+    present = false;
+    for (let i = 0; i < fields.length; i += 1) {
+      const v = getPath(doc, fields[i] as string);
+      if (v !== undefined) present = true;
+      parts[i] = keyPart(v);
+    }
+    key = parts.join('\u0000');
   }
   if (spec.sparse && !present) return null;
   if (spec.partialFilterExpression && !matches(doc, spec.partialFilterExpression)) return null;
@@ -40,7 +51,7 @@ function keyPart(v: unknown): string {
   return `x:${String(v)}`;
 }
 
-interface TableIndex {
+export interface TableIndex {
   spec: IndexSpec;
   /** Key → the id holding it, or the ids (a set) when several do: most keys, all unique ones, have one. */
   map: Map<string, Ids>;
@@ -79,13 +90,17 @@ export class Table {
 
   /**
    * `put` for a document whose id the table does not hold (its caller knows; a big table's look-up
-   * of a missing id costs a cache miss or two): every live index learns its key.
+   * of a missing id costs a cache miss or two). `keys` holds, by index in the table's order, the
+   * keys the caller already computed (undefined where it did not); every live index learns its key.
    */
-  add(doc: Doc): void {
+  add(doc: Doc, keys: ReadonlyArray<string | null | undefined>): void {
     this.docs.set(doc._id, doc);
+    let slot = -1;
     for (const { spec, map, live } of this.indexes.values()) {
+      slot += 1;
       if (!live) continue;
-      const key = indexKey(doc, spec);
+      const known = keys[slot];
+      const key = known === undefined ? indexKey(doc, spec) : known;
       if (key !== null) remember(map, key, doc._id);
     }
   }
@@ -155,6 +170,11 @@ export class Table {
         }
       }
     return out;
+  }
+
+  /** The id, or the ids, holding `key` in one of this table's indexes (its map built on first use). */
+  holders(index: TableIndex, key: string): string | ReadonlySet<string> | undefined {
+    return this.mapOf(index).get(key);
   }
 
   idsWithKey(indexName: string, key: string): ReadonlySet<string> {

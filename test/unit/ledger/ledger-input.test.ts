@@ -99,7 +99,7 @@ describe(spendFingerprint.name, () => {
   it('is the spend fingerprint character for character', () => {
     for (const reason of reasons)
       for (const source of sources)
-        for (const amount of [1, 42, 1_000_000])
+        for (const amount of [1, 42, 1_000_000, -0, 0.5, 1e21, Number.NaN, Number.POSITIVE_INFINITY])
           expect(spendFingerprint(amount, reason, source)).toBe(fingerprint('spend', amount, reason, source));
   });
 });
