@@ -75,18 +75,3 @@ function plainSource(v: unknown): Spend['source'] | null {
   if (ref === undefined) return 'ref' in v ? null : { type: sourceType };
   return typeof ref === 'string' && ref.length <= SOURCE_REF_MAX ? { type: sourceType, ref } : null;
 }
-
-/**
- * `fingerprint('spend', amount, reason, source)`, character for character (stored entries are
- * compared with it when a key comes back), without JSON.stringify walking an array and an object
- * on every spend: the source's type is one of a few plain words, so only the texts need escaping.
- * Joined, not concatenated: every entry keeps its fingerprint, and V8 keeps a concatenation as a
- * tree of string objects (some 250 bytes instead of 70) that the garbage collector walks.
- */
-export function spendFingerprint(amount: number, reason: string, from: Spend['source']): string {
-  const amountText = Number.isFinite(amount) ? String(amount) : 'null'; // as JSON writes a number
-  const parts = ['["spend",', amountText, ',', JSON.stringify(reason), ',{"type":"', from.type, '"'];
-  if (from.ref !== undefined) parts.push(',"ref":', JSON.stringify(from.ref));
-  parts.push('}]');
-  return parts.join('');
-}

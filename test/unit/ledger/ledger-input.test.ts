@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fingerprint } from '../../../src/domain/idempotency.js';
-import { parseSpend, spendFingerprint, spendInput } from '../../../src/domain/ledger/ledger.input.js';
+import { parseSpend, spendInput } from '../../../src/domain/ledger/ledger.input.js';
 import { parseInput } from '../../../src/domain/validation.js';
 
 const spend = {
@@ -76,30 +75,5 @@ describe(parseSpend.name, () => {
     expect(parsed.actor).not.toBe(spend.actor);
     expect(parsed.source).not.toBe(source);
     expect(parseSpend(spend).source).not.toBe(parseSpend(spend).source);
-  });
-});
-
-describe(spendFingerprint.name, () => {
-  const reasons = [
-    'bench',
-    'say "hi"',
-    'back\\slash',
-    'tab\tnew\nline',
-    'ünïcødé ✓',
-    '\u0001\u001f',
-    'lone \ud800',
-    '',
-  ];
-  const sources = [
-    { type: 'system' as const },
-    { type: 'analysis' as const, ref: 'a-"1"' },
-    { type: 'stripe' as const, ref: undefined },
-  ];
-
-  it('is the spend fingerprint character for character', () => {
-    for (const reason of reasons)
-      for (const source of sources)
-        for (const amount of [1, 42, 1_000_000, -0, 0.5, 1e21, Number.NaN, Number.POSITIVE_INFINITY])
-          expect(spendFingerprint(amount, reason, source)).toBe(fingerprint('spend', amount, reason, source));
   });
 });
