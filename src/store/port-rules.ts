@@ -33,8 +33,13 @@ export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   !Array.isArray(v) &&
   (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
 
-export const isOperatorObject = (v: unknown): v is Record<string, unknown> =>
-  isPlainObject(v) && Object.keys(v).length > 0 && Object.keys(v).every((k) => k.startsWith('$'));
+export function isOperatorObject(v: unknown): v is Record<string, unknown> {
+  if (!isPlainObject(v)) return false;
+  // Every filter clause of every operation asks this: one pass over the keys, no callback.
+  const keys = Object.keys(v);
+  for (let i = 0; i < keys.length; i += 1) if (!(keys[i] as string).startsWith('$')) return false;
+  return keys.length > 0;
+}
 
 function assertDefined(value: unknown, where: string): void {
   // The driver runs with ignoreUndefined: `{ email: undefined }` would be sent as `{}` and match
@@ -60,9 +65,10 @@ export function validateFilter(filter: Filter, where = 'filter'): void {
       for (const [op, arg] of Object.entries(cond)) {
         if (!QUERY_OPERATORS.has(op)) throw new StoreUsageError(`unsupported query operator ${op}`);
         if ((op === '$in' || op === '$nin') && !Array.isArray(arg)) throw new StoreUsageError(`${op} needs an array`);
-        assertDefined(arg, `${where}.${key}.${op}`);
+        // A plain value needs no look inside, nor the path naming it (built only to be thrown).
+        if (arg === undefined || typeof arg === 'object') assertDefined(arg, `${where}.${key}.${op}`);
       }
-    } else {
+    } else if (cond === undefined || typeof cond === 'object') {
       assertDefined(cond, `${where}.${key}`);
     }
   }

@@ -138,7 +138,9 @@ function matchOperator(value: unknown, op: string, arg: unknown): boolean {
 }
 
 export function matches(doc: unknown, filter: Filter): boolean {
-  for (const [key, cond] of Object.entries(filter)) {
+  // Run for every candidate document of every operation: keys, not entry pairs.
+  for (const key of Object.keys(filter)) {
+    const cond = filter[key];
     if (key === '$or') {
       if (!(cond as Filter[]).some((f) => matches(doc, f))) return false;
     } else if (key === '$and') {
@@ -148,7 +150,7 @@ export function matches(doc: unknown, filter: Filter): boolean {
       if (cond instanceof RegExp) {
         if (!matchOperator(value, '$regex', cond)) return false;
       } else if (isOperatorObject(cond)) {
-        for (const [op, arg] of Object.entries(cond)) if (!matchOperator(value, op, arg)) return false;
+        for (const op of Object.keys(cond)) if (!matchOperator(value, op, cond[op])) return false;
       } else if (!matchOperator(value, '$eq', cond)) return false;
     }
   }
