@@ -355,6 +355,36 @@ for (const adapter of storeAdapters('store contract suite')) {
         expect(await store.collection('accounts').count({ email: 'kept@example.com' })).toBe(1);
       });
 
+      it('commits a document it deleted and inserted again, or inserted and then changed, with exact unique keys', async () => {
+        const a = account(store, { email: 'first@example.com' });
+        await store.collection('accounts').insertOne(a);
+        const b = account(store, { email: 'b-before@example.com' });
+        const c = account(store, { email: 'c@example.com' });
+        await store.transaction(async (tx) => {
+          const accounts = tx.collection('accounts');
+          await accounts.deleteOne({ _id: a._id });
+          await accounts.insertOne({ ...a, email: 'second@example.com', balance: 3 });
+          await accounts.insertOne(b);
+          await accounts.updateOne({ _id: b._id }, { $set: { email: 'b-after@example.com' } });
+          await accounts.insertOne(c);
+          await accounts.deleteOne({ _id: c._id });
+        });
+        const accounts = store.collection('accounts');
+        expect(await accounts.findOne({ _id: a._id })).toMatchObject({ email: 'second@example.com', balance: 3 });
+        expect(await accounts.findOne({ email: 'second@example.com' })).toMatchObject({ _id: a._id });
+        expect(await accounts.findOne({ email: 'b-after@example.com' })).toMatchObject({ _id: b._id });
+        expect(await accounts.count({ _id: c._id })).toBe(0);
+        // The keys the documents left are free again; the ones they hold are not.
+        for (const email of ['first@example.com', 'b-before@example.com', 'c@example.com'])
+          await accounts.insertOne(account(store, { email }));
+        await expect(accounts.insertOne(account(store, { email: 'second@example.com' }))).rejects.toBeInstanceOf(
+          DuplicateKeyError,
+        );
+        await expect(accounts.insertOne(account(store, { email: 'b-after@example.com' }))).rejects.toBeInstanceOf(
+          DuplicateKeyError,
+        );
+      });
+
       it('rolls back when an injected fault fails the Nth write', async () => {
         const a = account(store, { balance: 5 });
         await store.collection('accounts').insertOne(a);

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { AccountRepository } from '../accounts/account.repository.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { DomainError, DuplicateKeyError, notFound } from '../errors.js';
@@ -8,15 +7,20 @@ import type { AccountDoc, Actor, LedgerEntryDoc, LedgerKind, SourceType } from '
 import type { Clock } from '../ports/runtime.port.js';
 import type { Store, StoreTx } from '../ports/store.port.js';
 import { NOT_AT_ONCE, transactionWithRetry } from '../transaction.js';
+import { entityId, parseInput } from '../validation.js';
 import {
-  actorSchema,
-  creditAmount,
-  entityId,
-  parseInput,
-  reasonText,
-  signedCreditAmount,
-  storedIdempotencyKey,
-} from '../validation.js';
+  adjustInput,
+  clawbackInput,
+  grantInput,
+  parseSpend,
+  spendFingerprint,
+  spendInput,
+  type AdjustInput,
+  type ClawbackInput,
+  type GrantInput,
+  type ReserveInput,
+  type SpendInput,
+} from './ledger.input.js';
 import { LedgerRepository } from './ledger.repository.js';
 import {
   toLedgerEntry,
@@ -28,6 +32,8 @@ import {
 } from './ledger.types.js';
 import { verifyLedger } from './ledger-verify.js';
 
+export type { AdjustInput, ClawbackInput, GrantInput, ReserveInput, SpendInput } from './ledger.input.js';
+
 export interface LedgerServiceOptions {
   store: Store;
   clock: Clock;
@@ -37,32 +43,6 @@ export interface Source {
   type: SourceType;
   ref?: string;
 }
-
-const source = z.object({
-  type: z.enum(['stripe', 'support', 'analysis', 'system']),
-  ref: z.string().max(200).optional(),
-});
-const base = { accountId: entityId, reason: reasonText, idempotencyKey: storedIdempotencyKey, actor: actorSchema };
-const grantInput = z.object({
-  ...base,
-  amount: creditAmount,
-  kind: z.enum(['purchase', 'bonus', 'adjustment']).default('purchase'),
-  source,
-});
-const spendInput = z.object({ ...base, amount: creditAmount, source: source.default({ type: 'system' }) });
-const adjustInput = z.object({ ...base, amount: signedCreditAmount, clampToAvailable: z.boolean().default(false) });
-const clawbackInput = z.object({
-  ...base,
-  amount: creditAmount,
-  kind: z.enum(['refund_clawback', 'dispute_clawback']),
-  source,
-});
-
-export type GrantInput = z.input<typeof grantInput>;
-export type SpendInput = z.input<typeof spendInput>;
-export type ReserveInput = z.input<typeof spendInput>;
-export type AdjustInput = z.input<typeof adjustInput>;
-export type ClawbackInput = z.input<typeof clawbackInput>;
 
 /** One balance movement, after validation. */
 interface Movement {
@@ -129,7 +109,7 @@ export class LedgerService {
   }
 
   async spend(input: SpendInput): Promise<LedgerEntry> {
-    const i = parseInput(spendInput, input);
+    const i = parseSpend(input);
     // Field by field: on the hottest path, spreading `i` and adding fields costs V8 microseconds.
     const m: Movement = {
       accountId: i.accountId,
@@ -138,7 +118,7 @@ export class LedgerService {
       actor: i.actor,
       source: i.source,
       kind: 'spend',
-      fingerprint: fingerprint('spend', i.amount, i.reason, i.source),
+      fingerprint: spendFingerprint(i.amount, i.reason, i.source),
       balanceDelta: -i.amount,
       reservedDelta: 0,
       blockedWhenFrozen: true,

@@ -4,6 +4,7 @@ import { DuplicateKeyError } from '../../domain/errors.js';
 import type {
   BackupSource,
   DrainReport,
+  Ownership,
   RawDocument,
   RestoreStaging,
   SnapshotReader,
@@ -132,13 +133,13 @@ export class MemoryStore implements Store, BackupSource {
     return restore;
   }
 
-  async mergeDocuments(collection: string, docs: readonly RawDocument[]): Promise<number> {
+  async mergeDocuments(collection: string, docs: readonly RawDocument[], ownership?: Ownership): Promise<number> {
     this.assertOpen();
     return this.mutex.run(async () => {
       const table = this.table(collection);
       let added = 0;
       for (const raw of docs) {
-        if (table.insertNew(asDoc(collection, raw)) === null) added += 1;
+        if (table.insertNew(asDoc(collection, raw, ownership)) === null) added += 1;
       }
       return added;
     });
@@ -178,6 +179,8 @@ export class MemoryStore implements Store, BackupSource {
 export class MemoryTx implements StoreTx {
   private readonly writes = new Map<string, Map<string, Doc | null>>();
   private readonly uniq = new Map<object, Map<string, string>>();
+  /** Documents inserted under ids absent from the committed table (see `write`). */
+  private fresh: Set<Doc> | undefined;
   private state: 'open' | 'aborted' | 'done' = 'open';
   private abortCause: unknown;
 
@@ -242,6 +245,9 @@ export class MemoryTx implements StoreTx {
     }
     let overlay = this.writes.get(name);
     if (!overlay) this.writes.set(name, (overlay = new Map()));
+    // An insert of an id this transaction never wrote found no committed document either (its
+    // caller looked): the commit adds it without looking for a committed version again.
+    if (op === 'insert' && doc && !overlay.has(id)) (this.fresh ??= new Set()).add(doc);
     overlay.set(id, doc);
   }
 
@@ -273,8 +279,9 @@ export class MemoryTx implements StoreTx {
     for (const [name, overlay] of this.writes) {
       const table = this.store.table(name);
       for (const [id, doc] of overlay) {
-        if (doc) table.put(doc);
-        else table.remove(id);
+        if (!doc) table.remove(id);
+        else if (this.fresh?.has(doc)) table.add(doc);
+        else table.put(doc);
       }
     }
   }

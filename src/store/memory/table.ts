@@ -78,6 +78,19 @@ export class Table {
   }
 
   /**
+   * `put` for a document whose id the table does not hold (its caller knows; a big table's look-up
+   * of a missing id costs a cache miss or two): every live index learns its key.
+   */
+  add(doc: Doc): void {
+    this.docs.set(doc._id, doc);
+    for (const { spec, map, live } of this.indexes.values()) {
+      if (!live) continue;
+      const key = indexKey(doc, spec);
+      if (key !== null) remember(map, key, doc._id);
+    }
+  }
+
+  /**
    * Adds a document with a new id unless the id or a unique index's key is taken: then returns
    * that index's name and changes nothing. Each key is computed once (a restore or a merge adds
    * millions of documents this way; `put` would compute the unique ones a second time).

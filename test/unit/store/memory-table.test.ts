@@ -74,4 +74,40 @@ describe('memory engine table indexes', () => {
       details: { key: { _id: 'one' } },
     });
   });
+
+  it('a commit leaves every live index holding exactly the keys of the committed documents', async () => {
+    const store = new MemoryStore();
+    const accounts = store.collection('accounts');
+    const account = (id: string, email: string) =>
+      ({
+        _id: id,
+        email,
+        balance: 0,
+        reserved: 0,
+        status: 'active',
+        createdAt: new Date(0),
+        updatedAt: new Date(0),
+      }) as const;
+    await accounts.insertOne(account('a', 'first@example.com'));
+    await store.transaction(async (tx) => {
+      const inTx = tx.collection('accounts');
+      await inTx.deleteOne({ _id: 'a' });
+      await inTx.insertOne(account('a', 'second@example.com')); // the same id again: not a new document
+      await inTx.insertOne(account('b', 'b-before@example.com'));
+      await inTx.updateOne({ _id: 'b' }, { $set: { email: 'b-after@example.com' } });
+      await inTx.insertOne(account('c', 'c@example.com'));
+      await inTx.deleteOne({ _id: 'c' });
+      await inTx.insertOne(account('d', 'd@example.com'));
+    });
+    const table = store.table('accounts');
+    for (const { spec, map, live } of table.indexes.values()) {
+      if (!live) continue;
+      const rebuilt = new Table([spec]);
+      for (const doc of table.docs.values()) rebuilt.put(doc);
+      const entries = (m: Map<string, unknown>) =>
+        [...m].map(([k, v]) => [k, typeof v === 'string' ? [v] : [...(v as Set<string>)].sort()]).sort();
+      expect(entries(map), spec.name).toEqual(entries(rebuilt.indexes.get(spec.name)!.map));
+    }
+    expect([...table.docs.keys()]).toEqual(['a', 'b', 'd']);
+  });
 });
