@@ -1,7 +1,9 @@
 /**
  * Backup, verify and restore of N ledger entries on the memory engine: documents/s of each, the
  * peak RSS each adds over the process's baseline (it must not grow with N: everything streams in
- * batches), and in the same run the rate of bare `EJSON.stringify` of the same documents.
+ * batches), and in the same run the rate of bare `EJSON.stringify` of the same documents. A create
+ * is its write pass, then a full verify of what it wrote, then retention: the write pass is also
+ * measured by itself.
  *
  * `npx tsx bench/backup.bench.ts [N…]` (default 250000 1000000). Each N runs in its own child
  * process (`--expose-gc`), so one size's garbage cannot inflate the other's peak. `--profile` runs
@@ -16,8 +18,10 @@ import { fileURLToPath } from 'node:url';
 import { EJSON } from 'bson';
 import { encodeDocument } from '../src/backups/ejson.codec.js';
 import { FsBackupRepository } from '../src/backups/fs-backup.repository.js';
+import { MANIFEST_FILE } from '../src/domain/backups/backup-manifest.js';
+import { writeCollections } from '../src/domain/backups/backup-write.js';
 import { BackupService } from '../src/domain/backups/backup.service.js';
-import type { RawDocument } from '../src/domain/ports/backup-source.port.js';
+import type { ReadonlyDocument } from '../src/domain/ports/backup-source.port.js';
 import { systemClock } from '../src/domain/ports/runtime.port.js';
 import { MemoryStore } from '../src/store/memory/memory.store.js';
 import { seedLedger } from '../test/helpers/backup-fixtures.js';
@@ -53,6 +57,8 @@ interface ChildResult {
   baselineRssMb: number;
   ejsonStringify: Phase;
   ourEncoder: Phase;
+  /** The create's write pass alone (`backup` is the whole create: write, verify, retention). */
+  write: Phase;
   backup: Phase;
   verify: Phase;
   restore: Phase & { restoredDataMb: number };
@@ -113,11 +119,12 @@ async function measure(count: number, fn: (sample: () => void) => Promise<unknow
   };
 }
 
-async function snapshotDocs(store: MemoryStore, each: (doc: RawDocument) => void): Promise<number> {
+/** Every document of a snapshot, read the way a backup's write pass reads them. */
+async function snapshotDocs(store: MemoryStore, each: (doc: ReadonlyDocument) => void): Promise<number> {
   let n = 0;
   await store.readSnapshot(async (reader) => {
     for (const name of await reader.collections())
-      for await (const batch of reader.documents(name, 1000))
+      for await (const batch of reader.documents(name, 1000, 'read-only'))
         for (const doc of batch) {
           each(doc);
           n += 1;
@@ -148,6 +155,26 @@ async function child(entries: number): Promise<ChildResult> {
       snapshotDocs(store!, (d) => (chars += EJSON.stringify(d, { relaxed: false }).length)),
     );
     const ours = await measure(documents, () => snapshotDocs(store!, (d) => (chars += encodeDocument(d).length)));
+
+    // The create's write pass by itself, through the code create runs (`writeCollections` from one
+    // snapshot into a writer of the same repository, then the manifest and the commit), without the
+    // verify of what it wrote and without retention. In a directory of its own, so that create's
+    // retention never sees these backups.
+    const passes = new FsBackupRepository(join(dir, 'write-pass'));
+    const write = await measure(documents, async (sample) => {
+      const writer = await passes.begin('write-pass');
+      const collections = await store!.readSnapshot((reader) =>
+        writeCollections(reader, writer, {
+          gzip: false,
+          batchSize: 1000,
+          onProgress: sample,
+          clock: systemClock,
+          startedAt: new Date(),
+        }),
+      );
+      await writer.writeJson(MANIFEST_FILE, { collections });
+      await writer.commit();
+    });
 
     let name = '';
     let backupBytes = 0;
@@ -183,6 +210,7 @@ async function child(entries: number): Promise<ChildResult> {
       baselineRssMb,
       ejsonStringify: ejson,
       ourEncoder: ours,
+      write,
       backup,
       verify,
       restore: { ...restore, restoredDataMb },
@@ -195,8 +223,15 @@ async function child(entries: number): Promise<ChildResult> {
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits });
 
-const cpuTriple = (r: ChildResult): string =>
-  [r.backup, r.verify, r.restore].map((p) => fmt(p.cpuUsPerDoc, 1)).join(' / ');
+const phasesOf = (r: ChildResult): Phase[] => [r.write, r.backup, r.verify, r.restore];
+const cpuPerDoc = (r: ChildResult): string =>
+  phasesOf(r)
+    .map((p) => fmt(p.cpuUsPerDoc, 1))
+    .join(' / ');
+const cpuRatios = (r: ChildResult): string =>
+  phasesOf(r)
+    .map((p) => fmt(r.ejsonStringify.cpuUsPerDoc / p.cpuUsPerDoc, 2))
+    .join(' / ');
 
 function report(results: ChildResult[]): void {
   const rows: Array<[string, (r: ChildResult) => string]> = [
@@ -205,18 +240,18 @@ function report(results: ChildResult[]): void {
     ['baseline RSS with the data loaded (MB)', (r) => fmt(r.baselineRssMb)],
     ['bare EJSON.stringify (docs/s)', (r) => fmt(r.ejsonStringify.docsPerSecond)],
     ['our canonical encoder alone (docs/s)', (r) => fmt(r.ourEncoder.docsPerSecond)],
-    ['backup create (docs/s)', (r) => fmt(r.backup.docsPerSecond)],
+    ["backup write, the create's write pass (docs/s)", (r) => fmt(r.write.docsPerSecond)],
+    ['backup create = write + verify of it + retention (docs/s)', (r) => fmt(r.backup.docsPerSecond)],
     ['backup verify (docs/s)', (r) => fmt(r.verify.docsPerSecond)],
     ['backup restore (docs/s)', (r) => fmt(r.restore.docsPerSecond)],
+    ['ratio write pass / EJSON.stringify', (r) => fmt(r.write.docsPerSecond / r.ejsonStringify.docsPerSecond, 2)],
     ['ratio create / EJSON.stringify', (r) => fmt(r.backup.docsPerSecond / r.ejsonStringify.docsPerSecond, 2)],
     ['ratio verify / EJSON.stringify', (r) => fmt(r.verify.docsPerSecond / r.ejsonStringify.docsPerSecond, 2)],
     ['ratio restore / EJSON.stringify', (r) => fmt(r.restore.docsPerSecond / r.ejsonStringify.docsPerSecond, 2)],
     ['CPU per document: EJSON.stringify (µs)', (r) => fmt(r.ejsonStringify.cpuUsPerDoc, 2)],
-    ['CPU per document: create / verify / restore (µs)', (r) => cpuTriple(r)],
-    [
-      'ratio by CPU time: restore / EJSON.stringify',
-      (r) => fmt(r.ejsonStringify.cpuUsPerDoc / r.restore.cpuUsPerDoc, 2),
-    ],
+    ['CPU per document: write pass / create / verify / restore (µs)', (r) => cpuPerDoc(r)],
+    ['ratio by CPU time, same order, to EJSON.stringify', (r) => cpuRatios(r)],
+    ['peak RSS growth during the write pass (MB)', (r) => fmt(r.write.peakRssGrowthMb)],
     ['peak RSS growth during create (MB)', (r) => fmt(r.backup.peakRssGrowthMb)],
     ['peak RSS growth during verify (MB)', (r) => fmt(r.verify.peakRssGrowthMb)],
     ['peak RSS growth during restore (MB)', (r) => fmt(r.restore.peakRssGrowthMb)],
@@ -239,6 +274,7 @@ function printProfile(r: ChildResult, dir: string): void {
   console.log(`CPU profile of ${fmt(r.entries)} entries: ${join(dir, file)}`);
   const phases: Array<[string, Phase]> = [
     ['bare EJSON.stringify', r.ejsonStringify],
+    ["backup write (the create's write pass)", r.write],
     ['backup create', r.backup],
     ['backup verify', r.verify],
     ['backup restore', r.restore],
@@ -305,7 +341,8 @@ async function main(): Promise<void> {
         baseline: null,
         ratio: null,
       },
-      row('create', r.backup),
+      row("write (the create's write pass)", r.write),
+      row('create (write + verify of what it wrote + retention)', r.backup),
       row('verify', r.verify),
       row('restore', r.restore),
     );

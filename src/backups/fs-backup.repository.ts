@@ -16,7 +16,7 @@ import {
   type FileDigest,
   type WrittenFile,
 } from '../domain/ports/backup-repository.port.js';
-import type { RawDocument } from '../domain/ports/backup-source.port.js';
+import type { ReadonlyDocument } from '../domain/ports/backup-source.port.js';
 import { decodeDocument, encodeDocument } from './ejson.codec.js';
 
 const TMP = '.tmp';
@@ -250,7 +250,7 @@ class FsBackupWriter implements BackupWriter {
     private readonly root: string,
   ) {}
 
-  async writeDocuments(file: string, batches: AsyncIterable<readonly RawDocument[]>): Promise<WrittenFile> {
+  async writeDocuments(file: string, batches: AsyncIterable<readonly ReadonlyDocument[]>): Promise<WrittenFile> {
     const path = join(this.tmp, safeName(file));
     const tap = new DigestTap();
     let count = 0;

@@ -12,7 +12,7 @@ import type { BackupSource, RawDocument, SnapshotReader } from '../../src/domain
 import type { LedgerEntryDoc } from '../../src/domain/ports/documents.js';
 import { COLLECTION_NAMES, INDEXES } from '../../src/domain/ports/indexes.js';
 import type { IndexSpec } from '../../src/domain/ports/store.port.js';
-import { mixedDoc, seedLedger, tempDir } from '../helpers/backup-fixtures.js';
+import { ledgerEntry, mixedDoc, seedLedger, tempDir } from '../helpers/backup-fixtures.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { storeAdapters, type TestStore } from './adapters.js';
 
@@ -85,6 +85,39 @@ for (const adapter of storeAdapters('backup port contract suite')) {
         expect(read).toEqual(docs);
       });
 
+      it("hands out copies: changing a batch never changes the store's data", async () => {
+        await store.collection('ledgerEntries').insertOne(ledgerEntry('acct1', 0, 5, 5));
+        await store.readSnapshot(async (reader) => {
+          for await (const batch of reader.documents('ledgerEntries', 10))
+            for (const doc of batch) {
+              doc.amount = 1_000_000;
+              (doc.source as { ref: string }).ref = 'changed';
+            }
+        });
+        expect(await store.collection('ledgerEntries').find({})).toEqual([ledgerEntry('acct1', 0, 5, 5)]);
+        expect(await store.readSnapshot((reader) => readAll(reader, 'ledgerEntries'))).toEqual([
+          ledgerEntry('acct1', 0, 5, 5),
+        ]);
+      });
+
+      it('reads the same documents, types kept, when a reader asks for them read-only', async () => {
+        const docs = Array.from({ length: 25 }, (_, i) => mixedDoc(i));
+        await store.collection('auditLog').insertMany(docs);
+        // Read-only documents are only read within their batch (here: encoded), never kept.
+        const encoded: Array<[string, string]> = [];
+        const sizes: number[] = [];
+        await store.readSnapshot(async (reader) => {
+          for await (const batch of reader.documents('auditLog', 10, 'read-only')) {
+            sizes.push(batch.length);
+            for (const doc of batch) encoded.push([String(doc._id), encodeDocument(doc)]);
+          }
+        });
+        expect(Math.max(...sizes)).toBeLessThanOrEqual(10);
+        expect(encoded.sort(([a], [b]) => a.localeCompare(b)).map(([, line]) => line)).toEqual(
+          [...docs].sort((a, b) => a._id.localeCompare(b._id)).map((d) => encodeDocument({ ...d })),
+        );
+      });
+
       it('does not see writes committed after the snapshot was taken', async () => {
         await store.collection('accounts').insertOne(account('before', 0));
         await store.readSnapshot(async (reader) => {
@@ -118,6 +151,54 @@ for (const adapter of storeAdapters('backup port contract suite')) {
           ['restored-1', 1],
           ['restored-2', 2],
         ]);
+      });
+
+      it('stages copies: changing the documents after insert changes nothing staged', async () => {
+        const staging = await store.beginRestore();
+        await staging.prepare('ledgerEntries', INDEXES.ledgerEntries);
+        const given = [ledgerEntry('acct1', 0, 5, 5), ledgerEntry('acct1', 1, -1, 4)];
+        await staging.insert('ledgerEntries', given as unknown as RawDocument[]);
+        for (const doc of given) {
+          doc.amount = 1_000_000;
+          doc.actor.id = 'changed';
+          doc.createdAt.setTime(0);
+        }
+        await staging.seal();
+        await staging.swap('ledgerEntries');
+        expect(await store.collection('ledgerEntries').find({}, { sort: { _id: 1 } })).toEqual([
+          ledgerEntry('acct1', 0, 5, 5),
+          ledgerEntry('acct1', 1, -1, 4),
+        ]);
+      });
+
+      it('takes handed-over documents as they are', async () => {
+        const staging = await store.beginRestore();
+        await staging.prepare('ledgerEntries', INDEXES.ledgerEntries);
+        const handed = () => [ledgerEntry('acct1', 0, 5, 5), ledgerEntry('acct1', 1, -1, 4)];
+        await staging.insert('ledgerEntries', handed() as unknown as RawDocument[], 'hand-over');
+        await staging.seal();
+        await staging.swap('ledgerEntries');
+        const restored = await store.collection('ledgerEntries').find({}, { sort: { _id: 1 } });
+        expect(restored).toEqual(handed());
+        // What the store hands out afterwards is still a copy of what it keeps.
+        (restored[0] as LedgerEntryDoc).amount = 1_000_000;
+        expect(await store.collection('ledgerEntries').findOne({ _id: 'acct1-e0' })).toEqual(
+          ledgerEntry('acct1', 0, 5, 5),
+        );
+      });
+
+      it('refuses handed-over documents that break a staged unique index', async () => {
+        const staging = await store.beginRestore();
+        await staging.prepare('ledgerEntries', INDEXES.ledgerEntries);
+        const twin = { ...ledgerEntry('acct1', 1, -1, 4), _id: 'twin' };
+        const attempt = async () => {
+          const docs = [ledgerEntry('acct1', 1, -1, 4), twin] as unknown as RawDocument[];
+          await staging.insert('ledgerEntries', docs, 'hand-over');
+          await staging.seal();
+        };
+        await expect(attempt()).rejects.toBeInstanceOf(DuplicateKeyError);
+        await staging.abort();
+        expect(await store.collection('ledgerEntries').count({})).toBe(0);
       });
 
       it('leaves the live data untouched when aborted', async () => {
@@ -227,6 +308,13 @@ for (const adapter of storeAdapters('backup port contract suite')) {
         expect(all).toHaveLength(3);
         expect(all.find((d) => d._id === kept._id)).toEqual(kept);
         expect(await store.mergeDocuments('auditLog', [raw(2)])).toBe(0);
+      });
+
+      it('merges handed-over documents the same way', async () => {
+        await store.collection('auditLog').insertOne(mixedDoc(1));
+        const raw = (i: number) => mixedDoc(i) as unknown as RawDocument;
+        expect(await store.mergeDocuments('auditLog', [raw(1), raw(2)], 'hand-over')).toBe(1);
+        expect(await store.collection('auditLog').find({}, { sort: { _id: 1 } })).toEqual([mixedDoc(1), mixedDoc(2)]);
       });
     });
 

@@ -53,7 +53,7 @@ export class StagingFeed implements VerifySink {
     this.input.signal?.throwIfAborted();
     const done = this.done.get(c.name);
     if (done === undefined || this.failure !== undefined) return;
-    await this.attempt(() => this.input.staging.insert(c.name, docs));
+    await this.attempt(() => this.input.staging.insert(c.name, docs, 'hand-over'));
     if (this.failure !== undefined) return;
     this.done.set(c.name, done + docs.length);
     this.input.onProgress?.({ phase: 'restore', collection: c.name, done: done + docs.length, total: c.count });

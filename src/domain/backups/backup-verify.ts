@@ -30,7 +30,10 @@ const describe = (e: unknown): string => (e instanceof Error ? e.message : Strin
 export interface VerifySink {
   /** The collection's metadata parsed (its documents follow); not called when it does not parse. */
   begin(c: ManifestCollection, indexes: IndexSpec[]): Promise<void>;
-  /** The documents of the lines that decoded, batch by batch. What this throws stops the pass. */
+  /**
+   * The documents of the lines that decoded, batch by batch, handed over: the pass decoded them for
+   * this call and keeps no reference to them. What this throws stops the pass.
+   */
   documents(c: ManifestCollection, docs: RawDocument[]): Promise<void>;
 }
 

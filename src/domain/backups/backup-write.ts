@@ -1,5 +1,5 @@
 import type { BackupWriter } from '../ports/backup-repository.port.js';
-import type { RawDocument, SnapshotReader } from '../ports/backup-source.port.js';
+import type { ReadonlyDocument, SnapshotReader } from '../ports/backup-source.port.js';
 import {
   EXCLUDED_COLLECTIONS,
   dataFileName,
@@ -12,9 +12,9 @@ import type { ProgressListener } from './backup.types.js';
 import { SnapshotWindowGuard } from './snapshot-window.js';
 
 async function* counted(
-  source: AsyncIterable<RawDocument[]>,
+  source: AsyncIterable<readonly ReadonlyDocument[]>,
   onBatch: (done: number) => void,
-): AsyncGenerator<RawDocument[]> {
+): AsyncGenerator<readonly ReadonlyDocument[]> {
   let done = 0;
   for await (const batch of source) {
     yield batch;
@@ -51,7 +51,8 @@ export async function writeCollections(
   for (const collection of names) {
     const total = totals.get(collection) ?? 0;
     const before = written;
-    const batches = counted(reader.documents(collection, options.batchSize), (done) => {
+    // Only encoded, never changed or kept: the engine may lend its documents instead of copying them.
+    const batches = counted(reader.documents(collection, options.batchSize, 'read-only'), (done) => {
       written = before + done;
       guard.check(written);
       options.onProgress?.({ phase: 'backup', collection, done, total });

@@ -168,7 +168,8 @@ export class RestoreProcess {
       for (const c of collectionsTo(manifest, 'merge')) {
         merged[c.name] = 0;
         await forEachBatch({ ...this.d, manifest }, c, async (docs) => {
-          merged[c.name] = (merged[c.name] ?? 0) + (await this.d.source.mergeDocuments(c.name, docs));
+          // Decoded for this merge and referenced nowhere else: handed over, not copied.
+          merged[c.name] = (merged[c.name] ?? 0) + (await this.d.source.mergeDocuments(c.name, docs, 'hand-over'));
         });
       }
     else

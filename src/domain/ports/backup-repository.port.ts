@@ -1,4 +1,4 @@
-import type { RawDocument } from './backup-source.port.js';
+import type { RawDocument, ReadonlyDocument } from './backup-source.port.js';
 
 /**
  * Where backups live (a directory per backup) and how their files are encoded (canonical Extended
@@ -40,8 +40,8 @@ export interface DocumentReader extends AsyncIterable<DocumentLine[]> {
 }
 
 export interface BackupWriter {
-  /** Streams documents into `file`; memory use is one batch. */
-  writeDocuments(file: string, batches: AsyncIterable<readonly RawDocument[]>): Promise<WrittenFile>;
+  /** Streams documents into `file`; memory use is one batch. Only reads them (they may be lent). */
+  writeDocuments(file: string, batches: AsyncIterable<readonly ReadonlyDocument[]>): Promise<WrittenFile>;
   writeJson(file: string, value: unknown): Promise<FileDigest>;
   /** Flushes everything to disk and renames `<name>.tmp` to `<name>`: only now is the backup complete. */
   commit(): Promise<void>;
@@ -67,7 +67,11 @@ export interface BackupRepository {
   writeJson(name: string, file: string, value: unknown): Promise<void>;
   /** Digest of a file of a complete backup; null when the file does not exist. */
   digest(name: string, file: string): Promise<FileDigest | null>;
-  /** Streams the documents of a collection file; iteration throws BackupFileError on I/O failure. */
+  /**
+   * Streams the documents of a collection file; iteration throws BackupFileError on I/O failure.
+   * Each document is decoded for this read and belongs to the caller (a restore hands them over to
+   * staging as they are).
+   */
   readDocuments(name: string, file: string, batchSize: number): DocumentReader;
   remove(entry: BackupEntry): Promise<void>;
 }

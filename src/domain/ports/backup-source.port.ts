@@ -7,6 +7,12 @@ import type { IndexSpec, Store } from './store.port.js';
  */
 export type RawDocument = Record<string, unknown>;
 
+/** A document lent for reading only: the engine's own object, which nobody may change. */
+export type ReadonlyDocument = Readonly<RawDocument>;
+
+/** Whether a snapshot's documents are copies for the caller (the default) or only lent to read. */
+export type ReadAccess = 'copy' | 'read-only';
+
 /** Every collection of the database as of one point in time. */
 export interface SnapshotReader {
   readonly engine: 'memory' | 'mongo';
@@ -22,9 +28,18 @@ export interface SnapshotReader {
   /** Secondary indexes (not `_id_`), with every option that changes what they accept or delete. */
   indexes(collection: string): Promise<IndexSpec[]>;
   count(collection: string): Promise<number>;
-  /** Every document of the snapshot, in batches of at most `batchSize`; memory use is one batch. */
+  /**
+   * Every document of the snapshot, in batches of at most `batchSize`; memory use is one batch. The
+   * documents are the caller's, unless it asks for `'read-only'`: it only reads them (a backup
+   * encodes them) and keeps none past its batch, and an engine that keeps documents as objects may
+   * then lend its own instead of copying each one.
+   */
   documents(collection: string, batchSize: number): AsyncIterable<RawDocument[]>;
+  documents(collection: string, batchSize: number, access: ReadAccess): AsyncIterable<readonly ReadonlyDocument[]>;
 }
+
+/** Whether documents passed to a store are copied (the default) or handed over to it. */
+export type Ownership = 'copy' | 'hand-over';
 
 /**
  * A restore in progress: documents go into staging copies that nobody reads; `swap` puts one in
@@ -36,8 +51,13 @@ export interface RestoreStaging {
   readonly token: string;
   /** Starts an empty staging copy of `collection` that will carry `indexes`. */
   prepare(collection: string, indexes: readonly IndexSpec[]): Promise<void>;
-  /** Fails (DuplicateKeyError) when a unique index of the staging copy refuses a document. */
-  insert(collection: string, docs: readonly RawDocument[]): Promise<void>;
+  /**
+   * Fails (DuplicateKeyError) when a unique index of the staging copy refuses a document. The staging
+   * copy never shares an object with the caller, unless the caller passes `'hand-over'`: it gives the
+   * documents up (decoded for this call, referenced nowhere else, never touched again), and an
+   * engine that keeps documents as objects may then keep these instead of copying each one.
+   */
+  insert(collection: string, docs: readonly RawDocument[], ownership?: Ownership): Promise<void>;
   /** Builds the indexes of every staging copy: a duplicate fails here, before anything live changes. */
   seal(): Promise<void>;
   /**
@@ -59,9 +79,9 @@ export interface BackupSource {
   /**
    * Adds the documents whose `_id` the live collection lacks and leaves the others as they are:
    * how append-only collections (the audit log) come back from a backup without losing newer rows.
-   * Returns how many were added.
+   * Returns how many were added. `ownership` as for `RestoreStaging.insert`.
    */
-  mergeDocuments(collection: string, docs: readonly RawDocument[]): Promise<number>;
+  mergeDocuments(collection: string, docs: readonly RawDocument[], ownership?: Ownership): Promise<number>;
   /**
    * Resolves once no transaction that began before `since` can still commit (they have committed,
    * aborted or been aborted by the server). Says how it knew, for the restore's log.

@@ -1,5 +1,11 @@
 import { DuplicateKeyError } from '../../domain/errors.js';
-import type { RawDocument, RestoreStaging, SnapshotReader } from '../../domain/ports/backup-source.port.js';
+import type {
+  Ownership,
+  RawDocument,
+  ReadAccess,
+  RestoreStaging,
+  SnapshotReader,
+} from '../../domain/ports/backup-source.port.js';
 import type { IndexSpec } from '../../domain/ports/store.port.js';
 import { cloneValue, getPath } from '../query.js';
 import { Table } from './table.js';
@@ -16,7 +22,8 @@ export interface FrozenTable {
  * Reads a frozen snapshot. The engine never mutates a committed document (every write commits a
  * new object), so an array of references taken in one synchronous step is a consistent snapshot:
  * it costs a pointer per document, not a copy. Batches are cloned on the way out so a reader can
- * never change the engine's data.
+ * never change the engine's data, except those asked for `'read-only'` (a backup that only encodes
+ * them): those lend the committed objects themselves.
  */
 export function memorySnapshotReader(frozen: ReadonlyMap<string, FrozenTable>): SnapshotReader {
   const get = (name: string): FrozenTable => frozen.get(name) ?? { docs: [], indexes: [] };
@@ -27,13 +34,16 @@ export function memorySnapshotReader(frozen: ReadonlyMap<string, FrozenTable>): 
     collections: async () => [...frozen.keys()],
     indexes: async (name) => get(name).indexes.map((spec) => cloneValue(spec)),
     count: async (name) => get(name).docs.length,
-    documents: (name, batchSize) => batches(get(name).docs, batchSize),
+    documents: (name: string, batchSize: number, access: ReadAccess = 'copy') =>
+      batches(get(name).docs, batchSize, access),
   };
 }
 
-async function* batches(docs: readonly Doc[], batchSize: number): AsyncGenerator<RawDocument[]> {
-  for (let start = 0; start < docs.length; start += batchSize)
-    yield docs.slice(start, start + batchSize).map((d) => cloneValue(d));
+async function* batches(docs: readonly Doc[], batchSize: number, access: ReadAccess): AsyncGenerator<RawDocument[]> {
+  for (let start = 0; start < docs.length; start += batchSize) {
+    const batch = docs.slice(start, start + batchSize);
+    yield access === 'read-only' ? batch : batch.map((d) => cloneValue(d));
+  }
 }
 
 /** The key a unique index refused, field by field, as a duplicate-key error reports it. */
@@ -43,8 +53,12 @@ export function clashKey(table: Table, index: string, doc: Doc): Record<string, 
   return Object.fromEntries(Object.keys(spec?.keys ?? {}).map((f) => [f, getPath(doc, f)]));
 }
 
-export const asDoc = (collection: string, raw: RawDocument): Doc => {
-  const doc = cloneValue(raw) as Doc;
+/**
+ * The document the engine keeps: a copy, or the object itself when the caller handed it over (a
+ * restore's freshly decoded documents: a copy would only double the allocation and the garbage).
+ */
+export const asDoc = (collection: string, raw: RawDocument, ownership: Ownership = 'copy'): Doc => {
+  const doc = (ownership === 'hand-over' ? raw : cloneValue(raw)) as Doc;
   if (typeof doc._id !== 'string' || doc._id === '')
     throw new Error(`restore: a ${collection} document has no string _id (the memory engine needs one)`);
   return doc;
@@ -70,12 +84,12 @@ export class MemoryRestore implements RestoreStaging {
     this.staged.set(collection, new Table(indexes));
   }
 
-  async insert(collection: string, docs: readonly RawDocument[]): Promise<void> {
+  async insert(collection: string, docs: readonly RawDocument[], ownership: Ownership = 'copy'): Promise<void> {
     this.assertOpen();
     const table = this.staged.get(collection);
     if (!table) throw new Error(`restore: prepare(${collection}) was not called`);
     for (const raw of docs) {
-      const doc = asDoc(collection, raw);
+      const doc = asDoc(collection, raw, ownership);
       const clash = table.insertNew(doc);
       if (clash !== null) throw new DuplicateKeyError(collection, clash, clashKey(table, clash, doc));
     }

@@ -3,6 +3,7 @@ import { DuplicateKeyError } from '../../domain/errors.js';
 import type {
   BackupSource,
   DrainReport,
+  Ownership,
   RawDocument,
   RestoreStaging,
   SnapshotReader,
@@ -132,13 +133,13 @@ export class MemoryStore implements Store, BackupSource {
     return restore;
   }
 
-  async mergeDocuments(collection: string, docs: readonly RawDocument[]): Promise<number> {
+  async mergeDocuments(collection: string, docs: readonly RawDocument[], ownership?: Ownership): Promise<number> {
     this.assertOpen();
     return this.mutex.run(async () => {
       const table = this.table(collection);
       let added = 0;
       for (const raw of docs) {
-        if (table.insertNew(asDoc(collection, raw)) === null) added += 1;
+        if (table.insertNew(asDoc(collection, raw, ownership)) === null) added += 1;
       }
       return added;
     });
