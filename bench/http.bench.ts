@@ -3,11 +3,12 @@
  * in their own processes — a bare Apollo Server 5 (the baseline, same run) and the service as
  * production starts it (`node dist/main.js`, memory engine unless MONGODB_URI is set).
  *
- *   npx tsx bench/http.bench.ts [--seconds=8] [--profile] [--legs=JWT,webhook]
+ *   npx tsx bench/http.bench.ts [--seconds=8] [--repeat=1] [--profile] [--legs=JWT,webhook]
  *
  * `--profile` writes the service's V8 CPU profile and prints its top frames over the whole run and
  * for each leg (bench/lib/profile.ts). `--legs=` runs only the legs whose name contains one of the
- * comma-separated words (the baseline always runs).
+ * comma-separated words (the baseline always runs). `--repeat=N` runs the whole sequence of legs N
+ * times; each row then shows the round with the median ratio, and every round's ratio is printed.
  * Checks, and fails on: the final balance after the spends, no webhook granted twice, fragment
  * bombs refused.
  */
@@ -27,6 +28,7 @@ const SECONDS = Number(process.argv.find((a) => a.startsWith('--seconds='))?.spl
 /** Unmeasured load before each leg, so that every leg (the baseline's too) is measured with warm JIT code. */
 const WARMUP_SECONDS = Number(process.argv.find((a) => a.startsWith('--warmup='))?.split('=')[1] ?? 1);
 const PROFILE = process.argv.includes('--profile');
+const REPEAT = Math.max(1, Number(process.argv.find((a) => a.startsWith('--repeat='))?.split('=')[1] ?? 1));
 const LEGS = process.argv
   .find((a) => a.startsWith('--legs='))
   ?.slice('--legs='.length)
@@ -149,7 +151,7 @@ async function main(): Promise<void> {
       expectStatus,
       options,
     });
-    const legs: Leg[] = [
+    const legsOfRound = async (): Promise<Leg[]> => [
       { name: 'GET /healthz', path: '/healthz', expectStatus: 200, options: {} },
       gqlLeg('{ __typename }, no token', 200, post({ query: '{ __typename }' })),
       gqlLeg('{ __typename }, user JWT', 200, post({ query: '{ __typename }' }, userToken)),
@@ -163,20 +165,34 @@ async function main(): Promise<void> {
         options: { headers: { 'apollo-require-preflight': '1', authorization: `Bearer ${userToken}` } },
       },
     ];
-    const measured: Array<Omit<Row, 'baseline' | 'ratio'>> = [];
-    for (const leg of legs) {
-      if (LEGS && !LEGS.some((word) => leg.name.includes(word))) continue;
-      const startUs = nowUs();
-      measured.push(await run(service, leg, true));
-      windows.push({ leg: leg.name, startUs, endUs: nowUs() });
-      baselines.push(await run(bare, baselineLeg));
+    // Each leg's rounds, each with the ratio to the mean of the two baseline runs around it.
+    const rounds = new Map<string, Row[]>();
+    for (let round = 1; round <= REPEAT; round += 1) {
+      if (REPEAT > 1) console.log(`round ${round} of ${REPEAT}`);
+      for (const leg of await legsOfRound()) {
+        if (LEGS && !LEGS.some((word) => leg.name.includes(word))) continue;
+        const startUs = nowUs();
+        const row = await run(service, leg, true);
+        windows.push({ leg: leg.name, startUs, endUs: nowUs() });
+        const before = baselines.at(-1)?.rate ?? 0;
+        baselines.push(await run(bare, baselineLeg));
+        const around = (before + (baselines.at(-1)?.rate ?? 0)) / 2;
+        console.log(`${row.operation}: baseline around it ${Math.round(around)}/s`);
+        rounds.set(leg.name, [
+          ...(rounds.get(leg.name) ?? []),
+          { ...row, baseline: BASELINE, ratio: row.rate / around },
+        ]);
+      }
     }
     rows.push(meanOf(baselines));
-    measured.forEach((row, i) => {
-      const around = ((baselines[i]?.rate ?? 0) + (baselines[i + 1]?.rate ?? 0)) / 2;
-      console.log(`${row.operation}: baseline around it ${Math.round(around)}/s`);
-      rows.push({ ...row, baseline: BASELINE, ratio: row.rate / around });
-    });
+    for (const [name, runs] of rounds) {
+      const sorted = [...runs].sort((a, b) => (a.ratio ?? 0) - (b.ratio ?? 0));
+      if (runs.length > 1)
+        console.log(`${name}: ratio of each round ${sorted.map((r) => r.ratio?.toFixed(2)).join(' ')}`);
+      // The median round (the lower middle one for an even count): a whole round, so its rate,
+      // latencies and ratio belong together.
+      rows.push(sorted[Math.floor((sorted.length - 1) / 2)]!);
+    }
   } finally {
     await service.stop();
     await bare.stop();

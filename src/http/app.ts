@@ -141,14 +141,21 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       );
       logger.debug({ reqId: id, method: req.method, path, status: res.statusCode, ms }, 'http request');
     });
-    // CORS answers a preflight itself; for any other request it sets its headers and goes on.
-    corsCheck(req, res, () => {
+    const next = (): void => {
       if (!route) {
         app(req as Request, res as Response);
         return;
       }
       route.handle(req, res, id).catch((error: unknown) => answerError(error, id, res, logger));
-    });
+    };
+    // CORS answers a preflight itself; for any other request it sets its headers and goes on. A
+    // request without an Origin header (a backend, curl, Stripe) gets from it only `Vary: Origin`:
+    // set here directly, without the cors package's option copies and header merging (2–5 µs a
+    // request in a micro-benchmark against 0.2–0.3 µs).
+    if (req.headers.origin === undefined && req.method !== 'OPTIONS') {
+      res.setHeader('vary', 'Origin');
+      next();
+    } else corsCheck(req, res, next);
   }) as HttpApp;
   front.listen = (port, host, listening) => (server = createServer(front).listen(port, host, listening));
   front.close = (graceMs) =>

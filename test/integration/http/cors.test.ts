@@ -76,3 +76,36 @@ describe('CORS', () => {
       await expect(startTestServer({ CORS_ORIGINS: bad })).rejects.toThrow(/CORS_ORIGINS/);
   });
 });
+
+describe('CORS without an Origin header', () => {
+  it('answers a request without Origin (a backend, Stripe) with Vary: Origin and no CORS headers, on every route', async () => {
+    const srv = await server({ CORS_ORIGINS: FRONTEND });
+    const { token } = await srv.signIn();
+    const answers = [
+      await fetch(srv.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ me { balance } }' }),
+      }),
+      await fetch(`${srv.url}/healthz`),
+      await fetch(`${srv.url}/no-such-path`),
+    ];
+    for (const res of answers) {
+      expect(res.headers.get('vary'), res.url).toBe('Origin');
+      const cors = [...res.headers.keys()].filter((k) => k.startsWith('access-control-'));
+      expect(cors, res.url).toEqual([]);
+    }
+    expect(await answers[0]!.json()).toEqual({ data: { me: { balance: 0 } } });
+    expect(answers[2]!.status).toBe(404);
+  });
+
+  it('still answers a preflight without Origin through the CORS rules (no allow-origin)', async () => {
+    const srv = await server({ CORS_ORIGINS: FRONTEND });
+    const res = await fetch(srv.graphqlUrl, {
+      method: 'OPTIONS',
+      headers: { 'access-control-request-method': 'POST' },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
