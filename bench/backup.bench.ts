@@ -262,8 +262,11 @@ function report(results: ChildResult[]): void {
   ];
   const head = ['', ...results.map((r) => `${fmt(r.entries)} entries`)];
   const width = Math.max(...rows.map(([l]) => l.length));
-  console.log(head.map((h, i) => (i === 0 ? h.padEnd(width) : h.padStart(20))).join(''));
-  for (const [label, get] of rows) console.log(label.padEnd(width) + results.map((r) => get(r).padStart(20)).join(''));
+  const cells = rows.map(([label, get]) => [label, ...results.map((r) => get(r))]);
+  const column = Math.max(20, ...cells.flatMap((c) => c.slice(1).map((v) => v.length + 3)));
+  console.log(head.map((h, i) => (i === 0 ? h.padEnd(width) : h.padStart(column))).join(''));
+  for (const [label, ...values] of cells)
+    console.log((label ?? '').padEnd(width) + values.map((v) => v.padStart(column)).join(''));
 }
 
 /** Top self-time frames of each timed phase, read out of the child's one CPU profile. */
