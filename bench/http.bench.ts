@@ -52,7 +52,9 @@ async function run(server: ServerProcess, leg: Leg, withMetrics = false): Promis
   const histogramBefore = withMetrics ? await readHistogram(server.url) : null;
   server.resetPeak();
   const cpuBefore = server.cpuUs();
+  const loadCpuBefore = process.cpuUsage();
   const r = await load(SECONDS);
+  const loadCpu = process.cpuUsage(loadCpuBefore);
   const cpuAfter = server.cpuUs();
   if (histogramBefore) {
     const after = await readHistogram(server.url);
@@ -66,7 +68,8 @@ async function run(server: ServerProcess, leg: Leg, withMetrics = false): Promis
   }
   if (cpuBefore !== null && cpuAfter !== null && r.requests.total > 0) {
     const us = Math.round((cpuAfter - cpuBefore) / r.requests.total);
-    cpuPerRequest.push(`${String(us).padStart(6)} µs  ${leg.name}`);
+    const generator = Math.round((loadCpu.user + loadCpu.system) / r.requests.total);
+    cpuPerRequest.push(`${String(us).padStart(6)} µs  ${String(generator).padStart(6)} µs  ${leg.name}`);
   }
   await leg.check?.();
   if (leg.expectStatus === 200 && r.non2xx + r.errors > 0)
@@ -198,7 +201,9 @@ async function main(): Promise<void> {
     await bare.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
-  console.log(`\nserver CPU per request (user + system):\n${cpuPerRequest.map((l) => `  ${l}`).join('\n')}`);
+  console.log(
+    `\nCPU per request (user + system), server | load generator:\n${cpuPerRequest.map((l) => `  ${l}`).join('\n')}`,
+  );
   console.log(
     `\nservice latency from its own histogram (upper bound of the bucket; the client p50/p99 add the wait in the ${CONNECTIONS}-connection queue):\n${serverLatency.map((l) => `  ${l}`).join('\n')}`,
   );
