@@ -13,7 +13,6 @@ import {
   clawbackInput,
   grantInput,
   parseSpend,
-  spendInput,
   type AdjustInput,
   type ClawbackInput,
   type GrantInput,
@@ -226,7 +225,7 @@ export class LedgerService {
 
   /** Holds credits for work that may fail; `capture` spends them, `release` gives them back. */
   async reserve(input: ReserveInput): Promise<Reservation> {
-    const i = parseInput(spendInput, input);
+    const i = parseSpend(input);
     const fp = fingerprint('reserve', i.amount, i.reason, i.source);
     return transactionWithRetry(this.store, async (tx) => {
       const done = await idempotent({
