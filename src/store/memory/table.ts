@@ -66,7 +66,11 @@ function fieldKey(v: unknown): string {
 
 /** Whether a sparse or partial index holds the document at all (`indexKey` is then not null). */
 function held(doc: Doc, spec: IndexSpec, fields: readonly string[]): boolean {
-  if (spec.sparse && !fields.some((f) => getPath(doc, f) !== undefined)) return false;
+  if (spec.sparse) {
+    let present = false;
+    for (const f of fields) if (getPath(doc, f) !== undefined) present = true;
+    if (!present) return false;
+  }
   return !spec.partialFilterExpression || matches(doc, spec.partialFilterExpression);
 }
 
