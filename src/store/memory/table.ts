@@ -33,6 +33,19 @@ export function indexKey(doc: Doc, spec: IndexSpec): string | null {
   return key;
 }
 
+/**
+ * Whether two versions of a document certainly have the same key in an index: each of its fields
+ * holds the identical value. Most writes move a balance or a status, and this costs no string; a
+ * partial index also looks at other fields, so it never answers yes there.
+ */
+export function sameIndexFields(a: Doc, b: Doc, spec: IndexSpec): boolean {
+  if (spec.partialFilterExpression) return false;
+  const fields = fieldsOf(spec);
+  for (let i = 0; i < fields.length; i += 1)
+    if (getPath(a, fields[i] as string) !== getPath(b, fields[i] as string)) return false;
+  return true;
+}
+
 const FIELDS = new WeakMap<IndexSpec, readonly string[]>();
 
 function fieldsOf(spec: IndexSpec): readonly string[] {
@@ -79,7 +92,7 @@ export class Table {
     this.docs.set(doc._id, doc); // an existing id keeps its place in natural order
     // Most writes change a few fields (a balance, a status): an index whose key stays is left alone.
     for (const { spec, map, live } of this.indexes.values()) {
-      if (!live) continue;
+      if (!live || (old && sameIndexFields(old, doc, spec))) continue;
       const key = indexKey(doc, spec);
       const oldKey = old ? indexKey(old, spec) : null;
       if (key === oldKey) continue;
