@@ -10,7 +10,7 @@
  * each child under `--cpu-prof` and prints the top frames (self time) of each measured phase.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { EJSON } from 'bson';
 import { encodeDocument } from '../src/backups/ejson.codec.js';
 import { FsBackupRepository } from '../src/backups/fs-backup.repository.js';
+import { writtenCheckFor } from '../src/backups/worker-written.check.js';
 import { MANIFEST_FILE } from '../src/domain/backups/backup-manifest.js';
 import { writeCollections } from '../src/domain/backups/backup-write.js';
 import { BackupService } from '../src/domain/backups/backup.service.js';
@@ -48,6 +49,11 @@ interface Phase {
    * machine moves it far less than it moves the wall-clock rate.
    */
   cpuUsPerDoc: number;
+  /**
+   * The part of it on the main thread (Linux: its own counters in /proc; null elsewhere): a create
+   * checks its text on a thread of its own, so the process's CPU is no longer its critical path.
+   */
+  mainCpuUsPerDoc: number | null;
   /** When the timed pass ran, to read its frames out of the child's CPU profile. */
   window: ProfileWindow;
 }
@@ -89,6 +95,19 @@ async function retained(fn: (sample: () => void) => Promise<unknown>): Promise<{
   return { peakMb: (Math.max(peak, after) - before) / MB, afterMb: (after - before) / MB };
 }
 
+/** CPU time (µs) of the main thread alone, from its own entry under /proc/self/task; null if unreadable. */
+function mainThreadCpuUs(): number | null {
+  try {
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th, in ticks.
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+/** Linux's USER_HZ, the unit of /proc's CPU times, on every architecture Node runs on. */
+const TICKS_PER_SECOND = 100;
+
 /** Runs `fn`, sampling RSS on a timer and at every progress callback. */
 async function measure(count: number, fn: (sample: () => void) => Promise<unknown>): Promise<Phase> {
   gc();
@@ -102,8 +121,10 @@ async function measure(count: number, fn: (sample: () => void) => Promise<unknow
   const startUs = nowUs();
   const started = process.hrtime.bigint();
   const cpuBefore = process.cpuUsage();
+  const mainBefore = mainThreadCpuUs();
   await fn(sample);
   const cpu = process.cpuUsage(cpuBefore);
+  const mainAfter = mainThreadCpuUs();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const window = { startUs, endUs: nowUs() };
   clearInterval(timer);
@@ -115,6 +136,7 @@ async function measure(count: number, fn: (sample: () => void) => Promise<unknow
     beforeRssMb: before / MB,
     retainedMb: 0,
     cpuUsPerDoc: (cpu.user + cpu.system) / count,
+    mainCpuUsPerDoc: mainBefore === null || mainAfter === null ? null : (mainAfter - mainBefore) / count,
     window,
   };
 }
@@ -146,7 +168,14 @@ async function child(entries: number): Promise<ChildResult> {
     const baselineRssMb = rss() / MB;
     const repository = new FsBackupRepository(dir);
     const service = (s: MemoryStore) =>
-      new BackupService({ store: s, repository, clock: systemClock, toolVersion: 'bench', batchSize: 1000 });
+      new BackupService({
+        store: s,
+        repository,
+        clock: systemClock,
+        toolVersion: 'bench',
+        batchSize: 1000,
+        writtenCheck: writtenCheckFor,
+      });
 
     // Bare serialisation of the very documents the backup writes (same snapshot reader, no I/O).
     let chars = 0;
@@ -163,7 +192,7 @@ async function child(entries: number): Promise<ChildResult> {
     const passes = new FsBackupRepository(join(dir, 'write-pass'));
     const write = await measure(documents, async (sample) => {
       const writer = await passes.begin('write-pass');
-      const collections = await store!.readSnapshot((reader) =>
+      const { collections } = await store!.readSnapshot((reader) =>
         writeCollections(reader, writer, {
           gzip: false,
           batchSize: 1000,
@@ -228,6 +257,10 @@ const cpuPerDoc = (r: ChildResult): string =>
   phasesOf(r)
     .map((p) => fmt(p.cpuUsPerDoc, 1))
     .join(' / ');
+const mainCpuPerDoc = (r: ChildResult): string =>
+  phasesOf(r)
+    .map((p) => (p.mainCpuUsPerDoc === null ? '–' : fmt(p.mainCpuUsPerDoc, 1)))
+    .join(' / ');
 const cpuRatios = (r: ChildResult): string =>
   phasesOf(r)
     .map((p) => fmt(r.ejsonStringify.cpuUsPerDoc / p.cpuUsPerDoc, 2))
@@ -250,6 +283,7 @@ function report(results: ChildResult[]): void {
     ['ratio restore / EJSON.stringify', (r) => fmt(r.restore.docsPerSecond / r.ejsonStringify.docsPerSecond, 2)],
     ['CPU per document: EJSON.stringify (µs)', (r) => fmt(r.ejsonStringify.cpuUsPerDoc, 2)],
     ['CPU per document: write pass / create / verify / restore (µs)', (r) => cpuPerDoc(r)],
+    ['  of which on the main thread (µs)', (r) => mainCpuPerDoc(r)],
     ['ratio by CPU time, same order, to EJSON.stringify', (r) => cpuRatios(r)],
     ['peak RSS growth during the write pass (MB)', (r) => fmt(r.write.peakRssGrowthMb)],
     ['peak RSS growth during create (MB)', (r) => fmt(r.backup.peakRssGrowthMb)],

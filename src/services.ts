@@ -4,6 +4,7 @@ import type { Counter } from 'prom-client';
 import { createAlertSink, type ManagedAlertSink } from './alerts/alert-sinks.js';
 import { createChannelAlertSink } from './alerts/discord-channel.sink.js';
 import { FsBackupRepository } from './backups/fs-backup.repository.js';
+import { writtenCheckFor } from './backups/worker-written.check.js';
 import type { Config } from './config.js';
 import { AccountService } from './domain/accounts/account.service.js';
 import { BackupCatalog } from './domain/backups/backup-catalog.js';
@@ -99,6 +100,7 @@ export function buildServices(deps: ServiceDeps): Services {
     toolVersion: TOOL_VERSION,
     gzip: config.BACKUP_GZIP,
     retention: config.BACKUP_RETENTION,
+    writtenCheck: writtenCheckFor,
   });
   return {
     accounts,

@@ -1,4 +1,5 @@
 import { EJSON } from 'bson';
+import type { DocumentLine } from '../domain/ports/backup-repository.port.js';
 
 /**
  * Canonical Extended JSON (the format of `mongoexport --jsonFormat=canonical` and `mongoimport`),
@@ -149,4 +150,14 @@ export function decodeDocument(line: string): Record<string, unknown> {
   const doc = decodeValue(parsed) as Record<string, unknown>;
   if (!('_id' in doc)) throw new Error('document has no _id');
   return doc;
+}
+
+/** One line of a collection file (numbered from 1): its document, or why it is not one. */
+export function decodeLine(text: string, line: number): DocumentLine {
+  if (text === '') return { line, error: 'empty line' };
+  try {
+    return { line, doc: decodeDocument(text) };
+  } catch (e) {
+    return { line, error: `not a canonical Extended JSON document (${(e as Error).message})` };
+  }
 }

@@ -17,7 +17,7 @@ import {
   type WrittenFile,
 } from '../domain/ports/backup-repository.port.js';
 import type { ReadonlyDocument } from '../domain/ports/backup-source.port.js';
-import { decodeDocument, encodeDocument } from './ejson.codec.js';
+import { decodeLine, encodeDocument } from './ejson.codec.js';
 
 const TMP = '.tmp';
 const MANIFEST = 'manifest.json';
@@ -212,13 +212,7 @@ async function* readLines(
   let batch: DocumentLine[] = [];
   const take = (s: string): void => {
     line += 1;
-    if (s === '') batch.push({ line, error: 'empty line' });
-    else
-      try {
-        batch.push({ line, doc: decodeDocument(s) });
-      } catch (e) {
-        batch.push({ line, error: `not a canonical Extended JSON document (${(e as Error).message})` });
-      }
+    batch.push(decodeLine(s, line));
   };
   try {
     for await (const chunk of text) {
@@ -250,7 +244,11 @@ class FsBackupWriter implements BackupWriter {
     private readonly root: string,
   ) {}
 
-  async writeDocuments(file: string, batches: AsyncIterable<readonly ReadonlyDocument[]>): Promise<WrittenFile> {
+  async writeDocuments(
+    file: string,
+    batches: AsyncIterable<readonly ReadonlyDocument[]>,
+    onText?: (text: string) => void | Promise<void>,
+  ): Promise<WrittenFile> {
     const path = join(this.tmp, safeName(file));
     const tap = new DigestTap();
     let count = 0;
@@ -260,11 +258,14 @@ class FsBackupWriter implements BackupWriter {
         for (const doc of batch) {
           chunk += `${encodeDocument(doc)}\n`;
           if (chunk.length < TEXT_SLICE) continue;
+          await onText?.(chunk);
           yield chunk;
           chunk = '';
         }
         count += batch.length;
-        if (chunk !== '') yield chunk;
+        if (chunk === '') continue;
+        await onText?.(chunk);
+        yield chunk;
       }
     }
     const source = Readable.from(lines(), { objectMode: false });

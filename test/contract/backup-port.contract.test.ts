@@ -201,6 +201,45 @@ for (const adapter of storeAdapters('backup port contract suite')) {
         expect(await store.collection('ledgerEntries').count({})).toBe(0);
       });
 
+      it('holds a staged compound unique key across batches: the pair clashes, either part alone does not', async () => {
+        const staging = await store.beginRestore();
+        await staging.prepare('ledgerEntries', INDEXES.ledgerEntries);
+        // The same idempotency key under another account, and another key under the same account.
+        const first = [ledgerEntry('acct1', 1, -1, 4), ledgerEntry('acct2', 1, -1, 4), ledgerEntry('acct1', 2, 2, 6)];
+        await staging.insert('ledgerEntries', first as unknown as RawDocument[], 'hand-over');
+        const twin = { ...ledgerEntry('acct2', 1, -1, 4), _id: 'twin' };
+        const attempt = async () => {
+          await staging.insert('ledgerEntries', [twin] as unknown as RawDocument[], 'hand-over');
+          await staging.seal();
+        };
+        const refused = attempt();
+        await expect(refused).rejects.toBeInstanceOf(DuplicateKeyError);
+        await expect(refused).rejects.toMatchObject({ index: 'account_idempotency_unique' });
+        await staging.abort();
+        expect(await store.collection('ledgerEntries').count({})).toBe(0);
+      });
+
+      it('gives a restored collection a compound unique index that finds, frees and refuses keys', async () => {
+        const staging = await store.beginRestore();
+        await staging.prepare('ledgerEntries', INDEXES.ledgerEntries);
+        const docs = [ledgerEntry('acct1', 1, -1, 4), ledgerEntry('acct2', 1, -1, 4), ledgerEntry('acct1', 2, 2, 6)];
+        await staging.insert('ledgerEntries', docs as unknown as RawDocument[], 'hand-over');
+        await staging.seal();
+        await staging.swap('ledgerEntries');
+        const entries = store.collection('ledgerEntries');
+        const byKey = async (accountId: string, idempotencyKey: string) =>
+          (await entries.find({ accountId, idempotencyKey })).map((e) => e._id);
+        expect(await byKey('acct1', 'seed-1')).toEqual(['acct1-e1']);
+        expect(await byKey('acct2', 'seed-1')).toEqual(['acct2-e1']);
+        expect(await byKey('acct2', 'seed-2')).toEqual([]);
+        await expect(entries.insertOne({ ...ledgerEntry('acct1', 2, 2, 6), _id: 'again' })).rejects.toBeInstanceOf(
+          DuplicateKeyError,
+        );
+        await entries.deleteOne({ _id: 'acct1-e2' });
+        await entries.insertOne({ ...ledgerEntry('acct1', 2, 2, 6), _id: 'again' });
+        expect(await byKey('acct1', 'seed-2')).toEqual(['again']);
+      });
+
       it('leaves the live data untouched when aborted', async () => {
         await store.collection('accounts').insertOne(account('live', 3));
         const staging = await store.beginRestore();

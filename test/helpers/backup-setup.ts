@@ -8,6 +8,8 @@ import { FsBackupRepository } from '../../src/backups/fs-backup.repository.js';
 import { EXCLUDED_COLLECTIONS } from '../../src/domain/backups/backup-manifest.js';
 import { BackupService } from '../../src/domain/backups/backup.service.js';
 import { LedgerService } from '../../src/domain/ledger/ledger.service.js';
+import type { WrittenTextCheckFactory } from '../../src/domain/ports/backup-repository.port.js';
+import type { Logger } from '../../src/domain/ports/runtime.port.js';
 import { MemoryStore } from '../../src/store/memory/memory.store.js';
 import { processedEvent, seedLedger, tempDir } from './backup-fixtures.js';
 import { ManualClock } from './manual-clock.js';
@@ -18,6 +20,8 @@ export interface BackupSetupOptions {
   batchSize?: number;
   accounts?: number;
   entriesPerAccount?: number;
+  writtenCheck?: WrittenTextCheckFactory;
+  logger?: Logger;
 }
 
 export async function backupSetup(options: BackupSetupOptions = {}) {
@@ -33,6 +37,8 @@ export async function backupSetup(options: BackupSetupOptions = {}) {
     gzip: options.gzip ?? false,
     retention: options.retention ?? 10,
     batchSize: options.batchSize ?? 50,
+    writtenCheck: options.writtenCheck,
+    logger: options.logger,
   });
   const ledger = new LedgerService({ store, clock });
   await seedLedger(store, { accounts: options.accounts ?? 5, entriesPerAccount: options.entriesPerAccount ?? 6 });

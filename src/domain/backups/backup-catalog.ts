@@ -1,5 +1,5 @@
 import { notFound } from '../errors.js';
-import type { BackupEntry, BackupRepository } from '../ports/backup-repository.port.js';
+import type { BackupEntry, BackupRepository, WrittenTextReport } from '../ports/backup-repository.port.js';
 import type { Clock, Logger } from '../ports/runtime.port.js';
 import {
   VERIFICATION_FILE,
@@ -13,6 +13,7 @@ import {
   readManifest,
   verifyBackupFiles,
   verifyManifestFiles,
+  verifyWrittenFiles,
   type VerifyOutcome,
   type VerifySink,
 } from './backup-verify.js';
@@ -84,6 +85,16 @@ export class BackupCatalog {
         }
       : { manifest, collections: [], problems };
     return this.record(input.name, outcome);
+  }
+
+  /**
+   * `verify` of a backup just written whose text was checked as it was written (`report`), recorded
+   * the same way: the files' digests are read back, not their documents.
+   */
+  async verifyWritten(manifest: BackupManifest, report: WrittenTextReport): Promise<BackupVerification> {
+    await this.requireComplete(manifest.name);
+    const outcome: VerifyOutcome = { manifest, ...(await verifyWrittenFiles(this.o.repository, manifest, report)) };
+    return this.record(manifest.name, outcome);
   }
 
   private get batchSize(): number {

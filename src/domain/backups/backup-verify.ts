@@ -1,5 +1,5 @@
 import { DomainError } from '../errors.js';
-import { BackupFileError, type BackupRepository } from '../ports/backup-repository.port.js';
+import { BackupFileError, type BackupRepository, type WrittenTextReport } from '../ports/backup-repository.port.js';
 import type { RawDocument } from '../ports/backup-source.port.js';
 import type { IndexSpec } from '../ports/store.port.js';
 import { BackupLedgerCheck } from './backup-ledger.check.js';
@@ -104,17 +104,51 @@ export async function verifyManifestFiles(
     problems.push(...found);
     collections.push({ name: c.name, count });
   }
+  return { collections, problems: conclude(manifest, problems, () => ledger.finish()) };
+}
+
+/**
+ * The checks of `verifyManifestFiles` on a backup just written, whose every line was checked while
+ * it was written (`report`): only the digests are read back. The files hashing to what the manifest
+ * recorded makes them the very text the report checked.
+ */
+export async function verifyWrittenFiles(
+  repository: BackupRepository,
+  manifest: BackupManifest,
+  report: WrittenTextReport,
+): Promise<Omit<VerifyOutcome, 'manifest'>> {
+  const problems: BackupProblem[] = [];
+  const collections: CollectionCount[] = [];
+  for (const c of manifest.collections) {
+    problems.push(...(await checkMetadata(repository, manifest.name, c)).problems);
+    const checked = report.files[c.file] ?? { lines: 0, problems: [] };
+    problems.push(...checked.problems);
+    try {
+      const digest = await repository.digest(manifest.name, c.file);
+      problems.push(...(digest ? digestProblems(c.file, c, digest) : [{ file: c.file, problem: 'file is missing' }]));
+    } catch (e) {
+      problems.push({ file: c.file, problem: describe(e) });
+    }
+    if (checked.lines !== c.count)
+      problems.push({ file: c.file, problem: `${checked.lines} documents, manifest says ${c.count}` });
+    collections.push({ name: c.name, count: checked.lines });
+  }
+  return { collections, problems: conclude(manifest, problems, () => report.ledger) };
+}
+
+/** What every verify adds to the problems of the files: required collections, the ledger, a bound. */
+function conclude(manifest: BackupManifest, problems: BackupProblem[], ledger: () => BackupProblem[]): BackupProblem[] {
   const names = new Set(manifest.collections.map((c) => c.name));
   for (const required of ['accounts', 'ledgerEntries'])
     if (!names.has(required)) problems.push({ file: MANIFEST_FILE, problem: `no ${required} collection` });
   // On files already known to be damaged the invariants would only repeat the damage as noise.
   const ledgerFiles = new Set(manifest.collections.filter((c) => LEDGER_COLLECTIONS.has(c.name)).map((c) => c.file));
-  if (!problems.some((p) => ledgerFiles.has(p.file))) problems.push(...ledger.finish());
+  if (!problems.some((p) => ledgerFiles.has(p.file))) problems.push(...ledger());
   if (problems.length > MAX_PROBLEMS) {
     const more = problems.length - MAX_PROBLEMS;
     problems.splice(MAX_PROBLEMS, more, { file: MANIFEST_FILE, problem: `… and ${more} more problems` });
   }
-  return { collections, problems };
+  return problems;
 }
 
 async function checkMetadata(

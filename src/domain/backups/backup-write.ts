@@ -1,4 +1,4 @@
-import type { BackupWriter } from '../ports/backup-repository.port.js';
+import type { BackupWriter, WrittenTextCheck, WrittenTextCheckFactory } from '../ports/backup-repository.port.js';
 import type { ReadonlyDocument, SnapshotReader } from '../ports/backup-source.port.js';
 import {
   EXCLUDED_COLLECTIONS,
@@ -23,7 +23,17 @@ async function* counted(
   }
 }
 
-/** Writes every collection of the snapshot (data file, then metadata) and returns what the manifest lists. */
+export interface WrittenCollections {
+  collections: BackupManifest['collections'];
+  /** The check of everything written, when one was asked for; the caller finishes and closes it. */
+  check: WrittenTextCheck | null;
+}
+
+/**
+ * Writes every collection of the snapshot (data file, then metadata) and returns what the manifest
+ * lists. With `check`, every data file's text also goes to a check started for the snapshot's size
+ * (closed here if the write fails).
+ */
 export async function writeCollections(
   reader: SnapshotReader,
   writer: BackupWriter,
@@ -34,35 +44,48 @@ export async function writeCollections(
     signal?: AbortSignal;
     clock: Clock;
     startedAt: Date;
+    check?: WrittenTextCheckFactory;
   },
-): Promise<BackupManifest['collections']> {
+): Promise<WrittenCollections> {
   const names = (await reader.collections()).filter((n) => !EXCLUDED_COLLECTIONS.has(n)).sort();
   const totals = new Map<string, number>();
   for (const collection of names) totals.set(collection, await reader.count(collection));
+  const totalDocuments = [...totals.values()].reduce((a, b) => a + b, 0);
   const guard = new SnapshotWindowGuard({
     windowSeconds: reader.windowSeconds,
-    totalDocuments: [...totals.values()].reduce((a, b) => a + b, 0),
+    totalDocuments,
     startedAt: options.startedAt,
     clock: options.clock,
     signal: options.signal,
   });
+  const check = options.check?.(totalDocuments) ?? null;
   let written = 0;
   const collections: BackupManifest['collections'] = [];
-  for (const collection of names) {
-    const total = totals.get(collection) ?? 0;
-    const before = written;
-    // Only encoded, never changed or kept: the engine may lend its documents instead of copying them.
-    const batches = counted(reader.documents(collection, options.batchSize, 'read-only'), (done) => {
-      written = before + done;
-      guard.check(written);
-      options.onProgress?.({ phase: 'backup', collection, done, total });
-    });
-    const data = await writer.writeDocuments(dataFileName(collection, options.gzip), batches);
-    const metadataFile = metadataFileName(collection);
-    const metadata = await writer.writeJson(metadataFile, toMetadata(collection, await reader.indexes(collection)));
-    const { file, count, sha256, bytes } = data;
-    written = before + count;
-    collections.push({ name: collection, file, count, sha256, bytes, metadata: { file: metadataFile, ...metadata } });
+  try {
+    for (const collection of names) {
+      const total = totals.get(collection) ?? 0;
+      const before = written;
+      // Only encoded, never changed or kept: the engine may lend its documents instead of copying them.
+      const batches = counted(reader.documents(collection, options.batchSize, 'read-only'), (done) => {
+        written = before + done;
+        guard.check(written);
+        options.onProgress?.({ phase: 'backup', collection, done, total });
+      });
+      const file = dataFileName(collection, options.gzip);
+      const data = await writer.writeDocuments(
+        file,
+        batches,
+        check ? (text) => check.add(collection, file, text) : undefined,
+      );
+      const metadataFile = metadataFileName(collection);
+      const metadata = await writer.writeJson(metadataFile, toMetadata(collection, await reader.indexes(collection)));
+      const { count, sha256, bytes } = data;
+      written = before + count;
+      collections.push({ name: collection, file, count, sha256, bytes, metadata: { file: metadataFile, ...metadata } });
+    }
+  } catch (error) {
+    await check?.close();
+    throw error;
   }
-  return collections;
+  return { collections, check };
 }

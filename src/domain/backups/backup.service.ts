@@ -1,5 +1,5 @@
 import { DomainError } from '../errors.js';
-import type { BackupRepository } from '../ports/backup-repository.port.js';
+import type { BackupRepository, WrittenTextCheck, WrittenTextCheckFactory } from '../ports/backup-repository.port.js';
 import { backupSourceOf, type BackupSource } from '../ports/backup-source.port.js';
 import type { Clock, Logger } from '../ports/runtime.port.js';
 import type { LeaseRunner } from '../ports/lease.port.js';
@@ -43,6 +43,11 @@ export interface BackupServiceOptions {
   /** The `backup` lease every backup, manual or scheduled, and every restore runs under (the JobService). */
   lease?: LeaseRunner;
   maintenance?: MaintenanceService;
+  /**
+   * Checks a new backup's text while it is written, so that its verify reads back only digests.
+   * Without it (or when the check fails) a new backup is verified by reading its files back.
+   */
+  writtenCheck?: WrittenTextCheckFactory;
 }
 
 /** The one lease of backups and restores: the scheduled job's (src/jobs/backup.job.ts names the job so). */
@@ -64,7 +69,8 @@ function processLease(): LeaseRunner {
   };
 }
 
-type Resolved = Required<Omit<BackupServiceOptions, 'logger'>> & Pick<BackupServiceOptions, 'logger'>;
+type Resolved = Required<Omit<BackupServiceOptions, 'logger' | 'writtenCheck'>> &
+  Pick<BackupServiceOptions, 'logger' | 'writtenCheck'>;
 
 /**
  * Backups of the whole database (README.md "Operations"): consistent, streamed, verifiable, restorable
@@ -119,21 +125,30 @@ export class BackupService {
     return r.backup;
   }
 
-  /** Writes `<name>.tmp`, then renames it: a backup is listed only once every byte is on disk. */
-  private async write(input: CreateBackupInput, signal?: AbortSignal): Promise<BackupSummary> {
+  /**
+   * Writes `<name>.tmp`, then renames it: a backup is listed only once every byte is on disk. The
+   * check of its text, when there is one, is the caller's to finish and close.
+   */
+  private async write(
+    input: CreateBackupInput,
+    signal?: AbortSignal,
+  ): Promise<{ summary: BackupSummary; manifest: BackupManifest; check: WrittenTextCheck | null }> {
     const createdAt = this.o.clock.now();
     const name = await this.freshName(createdAt);
     const writer = await this.o.repository.begin(name);
     let manifest: BackupManifest;
+    let check: WrittenTextCheck | null = null;
     try {
       manifest = await this.source.readSnapshot(async (reader) => {
-        const collections = await writeCollections(reader, writer, {
+        const written = await writeCollections(reader, writer, {
           ...this.o,
           onProgress: input.onProgress,
           signal,
           startedAt: this.o.clock.now(),
           clock: this.o.clock,
+          check: this.o.writtenCheck,
         });
+        check = written.check;
         return {
           format: BACKUP_FORMAT,
           name,
@@ -143,12 +158,13 @@ export class BackupService {
           engine: reader.engine,
           toolVersion: this.o.toolVersion,
           gzip: this.o.gzip,
-          collections,
+          collections: written.collections,
         };
       });
       await writer.writeJson(MANIFEST_FILE, manifest);
       await writer.commit();
     } catch (error) {
+      await (check as WrittenTextCheck | null)?.close();
       await writer.abort().catch(() => undefined);
       throw error;
     }
@@ -157,7 +173,27 @@ export class BackupService {
       { backup: name, documents: summary.documents, bytes: summary.bytes, location: this.location },
       'backup created',
     );
-    return summary;
+    return { summary, manifest, check };
+  }
+
+  /**
+   * Verifies a backup just written: from its check's report and its files' digests when its text
+   * was checked as written, by reading its files back otherwise (or when that check failed).
+   */
+  private async verifyNew(manifest: BackupManifest, check: WrittenTextCheck | null): Promise<BackupVerification> {
+    if (check) {
+      try {
+        return await this.catalog.verifyWritten(manifest, await check.finish());
+      } catch (e) {
+        this.o.logger?.warn(
+          { err: e, backup: manifest.name },
+          'checking the new backup as written failed; reading it back',
+        );
+      } finally {
+        await check.close();
+      }
+    }
+    return this.verify({ name: manifest.name });
   }
 
   /** Complete backups, newest first. */
@@ -245,8 +281,8 @@ export class BackupService {
   }
 
   private async backupVerifyPrune(input: CreateBackupInput, signal?: AbortSignal): Promise<ScheduledBackupSummary> {
-    const backup = await this.write(input, signal);
-    const verification = await this.verify({ name: backup.name });
+    const { summary: backup, manifest, check } = await this.write(input, signal);
+    const verification = await this.verifyNew(manifest, check);
     if (!verification.ok) {
       const first = verification.problems[0];
       throw new DomainError('INTERNAL', `new backup ${backup.name} failed verify: ${first?.file} ${first?.problem}`);

@@ -1,3 +1,4 @@
+import type { BackupProblem } from '../backups/backup.types.js';
 import type { RawDocument, ReadonlyDocument } from './backup-source.port.js';
 
 /**
@@ -40,8 +41,16 @@ export interface DocumentReader extends AsyncIterable<DocumentLine[]> {
 }
 
 export interface BackupWriter {
-  /** Streams documents into `file`; memory use is one batch. Only reads them (they may be lent). */
-  writeDocuments(file: string, batches: AsyncIterable<readonly ReadonlyDocument[]>): Promise<WrittenFile>;
+  /**
+   * Streams documents into `file`; memory use is one batch. Only reads them (they may be lent).
+   * `onText` gets the file's text as it is written (before any gzip), whole lines at a time, and may
+   * make the writer wait.
+   */
+  writeDocuments(
+    file: string,
+    batches: AsyncIterable<readonly ReadonlyDocument[]>,
+    onText?: (text: string) => void | Promise<void>,
+  ): Promise<WrittenFile>;
   writeJson(file: string, value: unknown): Promise<FileDigest>;
   /** Flushes everything to disk and renames `<name>.tmp` to `<name>`: only now is the backup complete. */
   commit(): Promise<void>;
@@ -75,3 +84,27 @@ export interface BackupRepository {
   readDocuments(name: string, file: string, batchSize: number): DocumentReader;
   remove(entry: BackupEntry): Promise<void>;
 }
+
+/** What a check of the text a backup wrote found: each data file's lines and their problems. */
+export interface WrittenTextReport {
+  files: Record<string, { lines: number; problems: BackupProblem[] }>;
+  /** The ledger invariants over every document written, and the documents that break them. */
+  ledger: BackupProblem[];
+}
+
+/**
+ * Decodes every line a backup writes again, while it is written, and checks the ledger invariants on
+ * what it decoded: what a verify reads back from the files, without reading them back (a create
+ * then reads only their digests). An implementation may do the work on another thread.
+ */
+export interface WrittenTextCheck {
+  /** Whole lines of a data file's text, in order; the writer waits when this returns a promise. */
+  add(collection: string, file: string, text: string): void | Promise<void>;
+  /** The report over everything added; rejects when the check could not be done (then nothing is known). */
+  finish(): Promise<WrittenTextReport>;
+  /** Ends the check and frees what it holds; safe to call more than once. */
+  close(): Promise<void>;
+}
+
+/** A check for a backup of about `documents` documents (an implementation may choose by size). */
+export type WrittenTextCheckFactory = (documents: number) => WrittenTextCheck;

@@ -179,8 +179,8 @@ export class MemoryStore implements Store, BackupSource {
 export class MemoryTx implements StoreTx {
   private readonly writes = new Map<string, Map<string, Doc | null>>();
   private readonly uniq = new Map<object, Map<string, string>>();
-  /** Documents inserted under ids absent from the committed table, with their unique keys (see `write`). */
-  private fresh: Map<Doc, ReadonlyArray<string | null | undefined>> | undefined;
+  /** Documents inserted under ids absent from the committed table (see `write`). */
+  private fresh: Set<Doc> | undefined;
   private state: 'open' | 'aborted' | 'done' = 'open';
   private abortCause: unknown;
 
@@ -226,25 +226,21 @@ export class MemoryTx implements StoreTx {
     const prev = op === 'insert' ? undefined : this.current(name, id);
     let overlay = this.writes.get(name);
     // An insert of an id this transaction never wrote found no committed document either (its
-    // caller looked): the commit adds it without looking for a committed version again, and
-    // with the unique keys computed here (by index, in the table's order).
-    const freshKeys = op === 'insert' && doc && !overlay?.has(id) ? new Array<string | null>() : undefined;
-    let slot = -1;
+    // caller looked): the commit adds it without looking for a committed version again.
+    const fresh = op === 'insert' && doc !== null && !overlay?.has(id);
     for (const index of table.indexes.values()) {
-      slot += 1;
       const { spec } = index;
       // Transactions run one at a time, so the key this document already holds is still its own:
       // a write that keeps it (a balance move) cannot clash on it.
       if (!spec.unique || (prev && doc && sameIndexFields(prev, doc, spec))) continue;
       const oldKey = prev ? indexKey(prev, spec) : null;
       const key = doc ? indexKey(doc, spec) : null;
-      if (freshKeys) freshKeys[slot] = key;
       if (key !== null && key === oldKey) continue;
       const mine = this.uniqMap(index);
       if (oldKey !== null && mine.get(oldKey) === id) mine.delete(oldKey);
       if (!doc || key === null) continue;
       let clash = this.holds(name, spec, key, id, mine.get(key));
-      const held = table.holders(index, key);
+      const held = table.holders(index, doc);
       if (typeof held === 'string') clash ||= this.holds(name, spec, key, id, held);
       else if (held) for (const other of held) clash ||= this.holds(name, spec, key, id, other);
       if (clash) {
@@ -254,7 +250,7 @@ export class MemoryTx implements StoreTx {
       mine.set(key, id);
     }
     if (!overlay) this.writes.set(name, (overlay = new Map()));
-    if (freshKeys && doc) (this.fresh ??= new Map()).set(doc, freshKeys);
+    if (fresh && doc) (this.fresh ??= new Set()).add(doc);
     overlay.set(id, doc);
   }
 
@@ -286,9 +282,8 @@ export class MemoryTx implements StoreTx {
     for (const [name, overlay] of this.writes) {
       const table = this.store.table(name);
       for (const [id, doc] of overlay) {
-        const keys = doc && this.fresh?.get(doc);
         if (!doc) table.remove(id);
-        else if (keys) table.add(doc, keys);
+        else if (this.fresh?.has(doc)) table.add(doc);
         else table.put(doc);
       }
     }

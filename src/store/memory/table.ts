@@ -35,7 +35,7 @@ export function indexKey(doc: Doc, spec: IndexSpec): string | null {
 
 /**
  * Whether two versions of a document certainly have the same key in an index: each of its fields
- * holds the identical value. Most writes move a balance or a status, and this costs no string; a
+ * holds the identical value. Most writes move a balance or a status, and this builds no key; a
  * partial index also looks at other fields, so it never answers yes there.
  */
 export function sameIndexFields(a: Doc, b: Doc, spec: IndexSpec): boolean {
@@ -64,12 +64,105 @@ function keyPart(v: unknown): string {
   return `x:${String(v)}`;
 }
 
+/**
+ * One field's part of a key as a Map key. A string is its own key, so a look-up makes no new string
+ * (most index fields hold strings); any other value is its `keyPart` behind a mark, as is the rare
+ * string that starts with the mark itself, so two values share a field key exactly when they share
+ * a key part.
+ */
+const MARK = '\u0001';
+const NULL_KEY = `${MARK}n`;
+function fieldKey(v: unknown): string {
+  if (typeof v === 'string') return v.charCodeAt(0) === 1 ? `${MARK}s:${v}` : v;
+  return v === undefined || v === null ? NULL_KEY : MARK + keyPart(v);
+}
+
+/** Whether a sparse or partial index holds the document at all (`indexKey` is then not null). */
+function held(doc: Doc, spec: IndexSpec, fields: readonly string[]): boolean {
+  if (spec.sparse && !fields.some((f) => getPath(doc, f) !== undefined)) return false;
+  return !spec.partialFilterExpression || matches(doc, spec.partialFilterExpression);
+}
+
+/** A compound key after its first field: the second field's key, or the parts of the others joined. */
+function restKey(doc: Doc, fields: readonly string[]): string {
+  if (fields.length === 2) return fieldKey(getPath(doc, fields[1] as string));
+  const parts = new Array<string>(fields.length - 1);
+  for (let i = 1; i < fields.length; i += 1) parts[i - 1] = keyPart(getPath(doc, fields[i] as string));
+  return parts.join('\u0000');
+}
+
+/** A compound index's ids under one first-field key, by the key of the rest. */
+type Bucket = Map<string, Ids>;
+
 export interface TableIndex {
   spec: IndexSpec;
-  /** Key → the id holding it, or the ids (a set) when several do: most keys, all unique ones, have one. */
-  map: Map<string, Ids>;
+  /** The spec's fields, in key order (looked up once: every write of a big restore reads them). */
+  fields: readonly string[];
+  /**
+   * First field's key → the id holding it, or the ids (a set) when several do (most keys, all
+   * unique ones, have one); for a compound index → a bucket of the rest of the key. Nested, not one
+   * joined key per document: a big table's unique (accountId, idempotencyKey) index then makes no
+   * new string per document and looks up in one account's small bucket, not in a map of millions.
+   */
+  map: Map<string, Ids | Bucket>;
   /** Whether `map` is kept up to date: always for a unique index, else from its first look-up on. */
   live: boolean;
+}
+
+/** The id(s) holding the document's key in the index (not built here: see `Table.mapOf`). */
+function idsOf(index: TableIndex, doc: Doc): Ids | undefined {
+  const { fields } = index;
+  if (!held(doc, index.spec, fields)) return undefined;
+  const first = index.map.get(fieldKey(getPath(doc, fields[0] as string)));
+  if (fields.length === 1 || first === undefined) return first as Ids | undefined;
+  return (first as Bucket).get(restKey(doc, fields));
+}
+
+function rememberDoc(index: TableIndex, doc: Doc): void {
+  const { fields } = index;
+  if (!held(doc, index.spec, fields)) return;
+  const first = fieldKey(getPath(doc, fields[0] as string));
+  if (fields.length === 1) return remember(index.map as Map<string, Ids>, first, doc._id);
+  let bucket = index.map.get(first) as Bucket | undefined;
+  if (bucket === undefined) index.map.set(first, (bucket = new Map()));
+  remember(bucket, restKey(doc, fields), doc._id);
+}
+
+function forgetDoc(index: TableIndex, doc: Doc, id: string): void {
+  const { fields } = index;
+  if (!held(doc, index.spec, fields)) return;
+  const first = fieldKey(getPath(doc, fields[0] as string));
+  if (fields.length === 1) return forget(index.map as Map<string, Ids>, first, id);
+  const bucket = index.map.get(first) as Bucket | undefined;
+  if (bucket === undefined) return;
+  forget(bucket, restKey(doc, fields), id);
+  if (bucket.size === 0) index.map.delete(first);
+}
+
+/** Whether two documents sit at the same place in the index (both left out counts as the same). */
+function sameKey(a: Doc, b: Doc, { spec, fields }: TableIndex): boolean {
+  const inA = held(a, spec, fields);
+  if (inA !== held(b, spec, fields)) return false;
+  if (!inA) return true;
+  const f = fields[0] as string;
+  if (fieldKey(getPath(a, f)) !== fieldKey(getPath(b, f))) return false;
+  return fields.length === 1 || restKey(a, fields) === restKey(b, fields);
+}
+
+/**
+ * Where a key as `indexKey` writes it sits in the index's map: its first part's field key and the
+ * rest, for every way of splitting it after a part (a string holding NUL makes the split ambiguous).
+ */
+function* placesOf(key: string, fields: number): Generator<[string, string | undefined]> {
+  const toField = (part: string): string => (part.startsWith('s:') ? fieldKey(part.slice(2)) : MARK + part);
+  if (fields === 1) {
+    yield [toField(key), undefined];
+    return;
+  }
+  for (let at = key.indexOf('\u0000'); at >= 0; at = key.indexOf('\u0000', at + 1)) {
+    const rest = key.slice(at + 1);
+    yield [toField(key.slice(0, at)), fields === 2 ? toField(rest) : rest];
+  }
 }
 
 /**
@@ -84,80 +177,57 @@ export class Table {
   readonly indexes: Map<string, TableIndex>;
 
   constructor(specs: readonly IndexSpec[]) {
-    this.indexes = new Map(specs.map((spec) => [spec.name, { spec, map: new Map(), live: spec.unique === true }]));
+    this.indexes = new Map(
+      specs.map((spec) => [spec.name, { spec, fields: fieldsOf(spec), map: new Map(), live: spec.unique === true }]),
+    );
   }
 
   put(doc: Doc): void {
     const old = this.docs.get(doc._id);
     this.docs.set(doc._id, doc); // an existing id keeps its place in natural order
     // Most writes change a few fields (a balance, a status): an index whose key stays is left alone.
-    for (const { spec, map, live } of this.indexes.values()) {
-      if (!live || (old && sameIndexFields(old, doc, spec))) continue;
-      const key = indexKey(doc, spec);
-      const oldKey = old ? indexKey(old, spec) : null;
-      if (key === oldKey) continue;
-      if (oldKey !== null) forget(map, oldKey, doc._id);
-      if (key !== null) remember(map, key, doc._id);
+    for (const index of this.indexes.values()) {
+      if (!index.live) continue;
+      if (old) {
+        if (sameIndexFields(doc, old, index.spec) || sameKey(doc, old, index)) continue;
+        forgetDoc(index, old, doc._id);
+      }
+      rememberDoc(index, doc);
     }
   }
 
   /**
    * `put` for a document whose id the table does not hold (its caller knows; a big table's look-up
-   * of a missing id costs a cache miss or two). `keys` holds, by index in the table's order, the
-   * keys the caller already computed (undefined where it did not); every live index learns its key.
+   * of a missing id costs a cache miss or two).
    */
-  add(doc: Doc, keys: ReadonlyArray<string | null | undefined>): void {
+  add(doc: Doc): void {
     this.docs.set(doc._id, doc);
-    let slot = -1;
-    for (const { spec, map, live } of this.indexes.values()) {
-      slot += 1;
-      if (!live) continue;
-      const known = keys[slot];
-      const key = known === undefined ? indexKey(doc, spec) : known;
-      if (key !== null) remember(map, key, doc._id);
-    }
+    for (const index of this.indexes.values()) if (index.live) rememberDoc(index, doc);
   }
 
   /**
    * Adds a document with a new id unless the id or a unique index's key is taken: then returns
-   * that index's name and changes nothing. Each key is computed once (a restore or a merge adds
-   * millions of documents this way; `put` would compute the unique ones a second time).
+   * that index's name and changes nothing (a restore or a merge adds millions of documents this way).
    */
   insertNew(doc: Doc): string | null {
     if (this.docs.has(doc._id)) return '_id_';
-    const keys: Array<string | null> = [];
-    for (const { spec, map, live } of this.indexes.values()) {
-      const key = live ? indexKey(doc, spec) : null;
-      if (spec.unique && key !== null && map.has(key)) return spec.name;
-      keys.push(key);
-    }
-    this.docs.set(doc._id, doc);
-    let i = 0;
-    for (const { map } of this.indexes.values()) {
-      const key = keys[i++];
-      if (key !== null && key !== undefined) remember(map, key, doc._id);
-    }
+    for (const index of this.indexes.values())
+      if (index.spec.unique && index.live && idsOf(index, doc) !== undefined) return index.spec.name;
+    this.add(doc);
     return null;
   }
 
   remove(id: string): void {
     const old = this.docs.get(id);
     if (!old) return;
-    for (const { spec, map, live } of this.indexes.values()) {
-      if (!live) continue;
-      const key = indexKey(old, spec);
-      if (key !== null) forget(map, key, id);
-    }
+    for (const index of this.indexes.values()) if (index.live) forgetDoc(index, old, id);
     this.docs.delete(id);
   }
 
   /** The index's map, built from the documents on its first use. */
-  private mapOf(index: TableIndex): Map<string, Ids> {
+  private mapOf(index: TableIndex): TableIndex['map'] {
     if (!index.live) {
-      for (const doc of this.docs.values()) {
-        const key = indexKey(doc, index.spec);
-        if (key !== null) remember(index.map, key, doc._id);
-      }
+      for (const doc of this.docs.values()) rememberDoc(index, doc);
       index.live = true;
     }
     return index.map;
@@ -185,15 +255,25 @@ export class Table {
     return out;
   }
 
-  /** The id, or the ids, holding `key` in one of this table's indexes (its map built on first use). */
-  holders(index: TableIndex, key: string): string | ReadonlySet<string> | undefined {
-    return this.mapOf(index).get(key);
+  /** The id, or the ids, holding the document's key in one of this table's indexes (its map built on first use). */
+  holders(index: TableIndex, doc: Doc): string | ReadonlySet<string> | undefined {
+    this.mapOf(index);
+    return idsOf(index, doc);
   }
 
+  /** The ids holding `key`, as `indexKey` writes it, in the named index (for tests and diagnostics). */
   idsWithKey(indexName: string, key: string): ReadonlySet<string> {
     const index = this.indexes.get(indexName);
-    const ids = index && this.mapOf(index).get(key);
-    return typeof ids === 'string' ? new Set([ids]) : (ids ?? NO_IDS);
+    if (!index) return NO_IDS;
+    const map = this.mapOf(index);
+    const out = new Set<string>();
+    for (const [first, rest] of placesOf(key, index.fields.length)) {
+      const found = map.get(first);
+      const ids = rest === undefined || found === undefined ? found : (found as Bucket).get(rest);
+      if (typeof ids === 'string') out.add(ids);
+      else if (ids) for (const id of ids as Set<string>) out.add(id);
+    }
+    return out;
   }
 
   /**
@@ -212,8 +292,7 @@ export class Table {
       const probe = { _id: '' } as Doc;
       for (const f of fields) setDotted(probe, f, filter[f]);
       // Every field holds a value here, so `sparse` cannot leave the probe out.
-      const key = indexKey(probe, spec);
-      const ids = key === null ? undefined : this.mapOf(index).get(key);
+      const ids = this.holders(index, probe);
       return typeof ids === 'string' ? [ids] : [...(ids ?? [])];
     }
     return this.docs.keys();
