@@ -52,7 +52,9 @@ function assertDefined(value: unknown, where: string): void {
 
 /** Refuses, before any document is read, a filter using something the port does not promise. */
 export function validateFilter(filter: Filter, where = 'filter'): void {
-  for (const [key, cond] of Object.entries(filter)) {
+  // Every operation of both adapters passes here: keys, not entry pairs.
+  for (const key of Object.keys(filter)) {
+    const cond = filter[key];
     if (key === '$or' || key === '$and') {
       if (!Array.isArray(cond) || cond.length === 0) throw new StoreUsageError(`${key} needs a non-empty array`);
       cond.forEach((f, i) => {
@@ -62,7 +64,8 @@ export function validateFilter(filter: Filter, where = 'filter'): void {
     } else if (key.startsWith('$')) {
       throw new StoreUsageError(`unsupported query operator ${key}`);
     } else if (isOperatorObject(cond)) {
-      for (const [op, arg] of Object.entries(cond)) {
+      for (const op of Object.keys(cond)) {
+        const arg = cond[op];
         if (!QUERY_OPERATORS.has(op)) throw new StoreUsageError(`unsupported query operator ${op}`);
         if ((op === '$in' || op === '$nin') && !Array.isArray(arg)) throw new StoreUsageError(`${op} needs an array`);
         // A plain value needs no look inside, nor the path naming it (built only to be thrown).
@@ -82,17 +85,27 @@ export function validateUpdate(update: Update): void {
     if (!(UPDATE_OPERATORS as readonly string[]).includes(op))
       throw new StoreUsageError(`unsupported update operator ${op}`);
   if (update.$set && '_id' in update.$set) throw new StoreUsageError('_id is immutable');
+  // Every update of both adapters passes here: no entry pairs, no callbacks, no strings built
+  // unless one is thrown.
   const paths: string[] = [];
-  for (const op of UPDATE_OPERATORS)
-    for (const [path, value] of Object.entries(update[op] ?? {})) {
+  for (const op of UPDATE_OPERATORS) {
+    const fields: Record<string, unknown> | undefined = update[op];
+    if (!fields) continue;
+    for (const path of Object.keys(fields)) {
+      const value = fields[path];
       if (value === undefined) throw new StoreUsageError(`${op}.${path} is undefined: MongoDB would skip it silently`);
       if (op === '$inc' && typeof value !== 'number') throw new StoreUsageError(`$inc.${path} must be a number`);
-      const clash = paths.find((p) => p === path || p.startsWith(`${path}.`) || path.startsWith(`${p}.`));
-      if (clash !== undefined)
-        throw new StoreUsageError(`Updating the path '${path}' would create a conflict at '${clash}'`);
+      for (const p of paths)
+        if (p === path || isPrefixPath(path, p) || isPrefixPath(p, path))
+          throw new StoreUsageError(`Updating the path '${path}' would create a conflict at '${p}'`);
       paths.push(path);
     }
+  }
 }
+
+/** Whether `prefix` names a document `path` lies inside (`a` of `a.b`). */
+const isPrefixPath = (prefix: string, path: string): boolean =>
+  path.length > prefix.length && path.charCodeAt(prefix.length) === 46 /* . */ && path.startsWith(prefix);
 
 /**
  * A sort that can tie returns ties in no defined order on MongoDB (and in insertion order on the

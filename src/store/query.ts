@@ -53,6 +53,11 @@ export function getPath(doc: unknown, path: string): unknown {
 }
 
 function setPath(doc: Doc, path: string, value: unknown): void {
+  // Most update paths are one field name (a balance, a date): no split, no loop.
+  if (!path.includes('.')) {
+    doc[path] = cloneValue(value);
+    return;
+  }
   const parts = path.split('.');
   let cur = doc;
   for (const part of parts.slice(0, -1)) {
@@ -171,13 +176,16 @@ export function sortDocs<T>(docs: T[], sort: Sort | undefined): T[] {
 
 export function applyUpdate(doc: Doc, update: Update, inserting: boolean): Doc {
   const out = cloneValue(doc);
-  for (const [k, v] of Object.entries(update.$set ?? {})) setPath(out, k, v);
-  if (inserting) for (const [k, v] of Object.entries(update.$setOnInsert ?? {})) setPath(out, k, v);
-  for (const [k, by] of Object.entries(update.$inc ?? {})) {
-    const cur = getPath(out, k);
-    if (cur !== undefined && typeof cur !== 'number') throw new Error(`cannot $inc non-numeric field ${k}`);
-    setPath(out, k, (cur ?? 0) + by);
-  }
-  for (const k of Object.keys(update.$unset ?? {})) unsetPath(out, k);
+  // Every update passes here: keys, not entry pairs.
+  const { $set: set, $setOnInsert: onInsert, $inc: inc, $unset: unset } = update;
+  if (set) for (const k of Object.keys(set)) setPath(out, k, set[k]);
+  if (inserting && onInsert) for (const k of Object.keys(onInsert)) setPath(out, k, onInsert[k]);
+  if (inc)
+    for (const k of Object.keys(inc)) {
+      const cur = getPath(out, k);
+      if (cur !== undefined && typeof cur !== 'number') throw new Error(`cannot $inc non-numeric field ${k}`);
+      setPath(out, k, (cur ?? 0) + (inc[k] as number));
+    }
+  if (unset) for (const k of Object.keys(unset)) unsetPath(out, k);
   return out;
 }

@@ -220,6 +220,24 @@ for (const adapter of storeAdapters('store parity contract suite')) {
         ).rejects.toThrow(/would create a conflict/);
         expect((await c.findOne({ _id: a._id }))?.balance).toBe(3);
       });
+
+      it('refuses a path inside one another operator sets, either way round, but not a mere common prefix', async () => {
+        const entries = store.collection('ledgerEntries');
+        const e = entry(store, { source: { type: 'system', ref: 'r' } });
+        await entries.insertOne(e);
+        await expect(
+          entries.updateOne({ _id: e._id }, { $set: { 'source.ref': 'x' }, $unset: { source: true } }),
+        ).rejects.toThrow("Updating the path 'source' would create a conflict at 'source.ref'");
+        const accounts = store.collection('accounts');
+        const a = account(store, { balance: 3, reserved: 1 });
+        await accounts.insertOne(a);
+        // `balance` is no prefix path of `balanceX`: both apply.
+        const after = await accounts.updateOne({ _id: a._id }, {
+          $set: { balanceX: 7 },
+          $inc: { balance: 1 },
+        } as never);
+        expect(after).toMatchObject({ balance: 4, balanceX: 7, reserved: 1 });
+      });
     });
 
     describe('sumBy', () => {

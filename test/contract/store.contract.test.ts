@@ -209,6 +209,22 @@ for (const adapter of storeAdapters('store contract suite')) {
         expect((await c.updateOne({ _id: a._id, balance: { $gte: 1 } }, { $inc: { balance: -1 } }))?.balance).toBe(0);
       });
 
+      it('sets and increments dotted paths inside a nested object, its other fields kept', async () => {
+        const c = store.collection('ledgerEntries');
+        const e = entry(store, { source: { type: 'stripe', ref: 'cs_1' } });
+        await c.insertOne(e);
+        const after = await c.updateOne(
+          { _id: e._id },
+          { $set: { 'source.ref': 'cs_2', 'actor.name': 'Ada' }, $inc: { amount: 2 } },
+        );
+        expect(after).toMatchObject({
+          amount: 3,
+          source: { type: 'stripe', ref: 'cs_2' },
+          actor: { type: 'system', id: 'test', name: 'Ada' },
+        });
+        expect(await c.findOne({ _id: e._id })).toEqual(after);
+      });
+
       it('removes fields with $unset', async () => {
         const c = store.collection('accounts');
         const a = account(store, { discordUserId: '42' });

@@ -19,7 +19,7 @@ import { MemoryRestore, asDoc, memorySnapshotReader, type FrozenTable } from './
 import { newObjectIdHex } from '../object-id.js';
 import { TxContext } from '../tx-context.js';
 import { Mutex } from './mutex.js';
-import { Table, indexKey } from './table.js';
+import { Table, indexKey, sameIndexFields } from './table.js';
 
 type Doc = Record<string, unknown> & { _id: string };
 
@@ -230,11 +230,11 @@ export class MemoryTx implements StoreTx {
     const fresh = op === 'insert' && doc !== null && !overlay?.has(id);
     for (const index of table.indexes.values()) {
       const { spec } = index;
-      if (!spec.unique) continue;
-      const oldKey = prev ? indexKey(prev, spec) : null;
-      const key = doc ? indexKey(doc, spec) : null;
       // Transactions run one at a time, so the key this document already holds is still its own:
       // a write that keeps it (a balance move) cannot clash on it.
+      if (!spec.unique || (prev && doc && sameIndexFields(prev, doc, spec))) continue;
+      const oldKey = prev ? indexKey(prev, spec) : null;
+      const key = doc ? indexKey(doc, spec) : null;
       if (key !== null && key === oldKey) continue;
       const mine = this.uniqMap(index);
       if (oldKey !== null && mine.get(oldKey) === id) mine.delete(oldKey);

@@ -33,6 +33,19 @@ export function indexKey(doc: Doc, spec: IndexSpec): string | null {
   return key;
 }
 
+/**
+ * Whether two versions of a document certainly have the same key in an index: each of its fields
+ * holds the identical value. Most writes move a balance or a status, and this builds no key; a
+ * partial index also looks at other fields, so it never answers yes there.
+ */
+export function sameIndexFields(a: Doc, b: Doc, spec: IndexSpec): boolean {
+  if (spec.partialFilterExpression) return false;
+  const fields = fieldsOf(spec);
+  for (let i = 0; i < fields.length; i += 1)
+    if (getPath(a, fields[i] as string) !== getPath(b, fields[i] as string)) return false;
+  return true;
+}
+
 const FIELDS = new WeakMap<IndexSpec, readonly string[]>();
 
 function fieldsOf(spec: IndexSpec): readonly string[] {
@@ -180,7 +193,7 @@ export class Table {
     for (const index of this.indexes.values()) {
       if (!index.live) continue;
       if (old) {
-        if (sameKey(doc, old, index)) continue;
+        if (sameIndexFields(doc, old, index.spec) || sameKey(doc, old, index)) continue;
         forgetDoc(index, old, doc._id);
       }
       rememberDoc(index, doc);

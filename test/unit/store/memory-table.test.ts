@@ -110,4 +110,44 @@ describe('memory engine table indexes', () => {
     }
     expect([...table.docs.keys()]).toEqual(['a', 'b', 'd']);
   });
+
+  it('holds a document to a partial unique index as a change of another field moves it in and out', async () => {
+    const store = new MemoryStore();
+    const staging = await store.beginRestore();
+    const FROZEN_EMAIL: IndexSpec = {
+      name: 'frozen_email_unique',
+      keys: { email: 1 },
+      unique: true,
+      partialFilterExpression: { status: { $eq: 'frozen' } },
+    };
+    await staging.prepare('accounts', [FROZEN_EMAIL]);
+    await staging.seal();
+    await staging.swap('accounts');
+    const accounts = store.collection('accounts');
+    const account = (id: string, status: 'active' | 'frozen') =>
+      ({
+        _id: id,
+        email: 'same@example.com',
+        balance: 0,
+        reserved: 0,
+        status,
+        createdAt: new Date(0),
+        updatedAt: new Date(0),
+      }) as const;
+    await accounts.insertOne(account('a', 'frozen'));
+    await accounts.insertOne(account('b', 'active')); // outside the index: no clash
+    // Its key field unchanged, `b` enters the index through its status, and clashes with `a`.
+    await expect(accounts.updateOne({ _id: 'b' }, { $set: { status: 'frozen' } })).rejects.toBeInstanceOf(
+      DuplicateKeyError,
+    );
+    // `a` leaves the index the same way, in a transaction that then moves `b` in: no clash.
+    await store.transaction(async (tx) => {
+      await tx.collection('accounts').updateOne({ _id: 'a' }, { $set: { status: 'active' } });
+      await tx.collection('accounts').updateOne({ _id: 'b' }, { $set: { status: 'frozen' } });
+    });
+    expect([...store.table('accounts').idsWithKey(FROZEN_EMAIL.name, 's:same@example.com')]).toEqual(['b']);
+    await expect(accounts.updateOne({ _id: 'a' }, { $set: { status: 'frozen' } })).rejects.toBeInstanceOf(
+      DuplicateKeyError,
+    );
+  });
 });
