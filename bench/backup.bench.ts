@@ -303,9 +303,16 @@ function report(results: ChildResult[]): void {
     console.log((label ?? '').padEnd(width) + values.map((v) => v.padStart(column)).join(''));
 }
 
-/** Top self-time frames of each timed phase, read out of the child's one CPU profile. */
+/**
+ * Node names a profile `CPU.<date>.<time>.<pid>.<thread id>.<n>.cpuprofile`; the main thread is 0.
+ * A create's check runs on worker threads, each of which writes a profile of its own.
+ */
+const profileThread = (file: string): number => Number(file.split('.').at(-3));
+
+/** Top self-time frames of each timed phase, read out of the child's main-thread CPU profile. */
 function printProfile(r: ChildResult, dir: string): void {
-  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+  const file = files.find((f) => profileThread(f) === 0);
   if (!file) return;
   const cpu = readProfile(join(dir, file));
   console.log(`CPU profile of ${fmt(r.entries)} entries: ${join(dir, file)}`);
@@ -319,6 +326,10 @@ function printProfile(r: ChildResult, dir: string): void {
   for (const [label, p] of phases) {
     console.log(`top frames (self time), ${label}:`);
     for (const line of topFrames(cpu, 12, p.window)) console.log(`  ${line}`);
+  }
+  for (const worker of files.filter((f) => profileThread(f) !== 0)) {
+    console.log(`top frames (self time), the worker thread of a create's check (${worker}):`);
+    for (const line of topFrames(readProfile(join(dir, worker)), 12)) console.log(`  ${line}`);
   }
 }
 
