@@ -154,22 +154,6 @@ function sameKey(a: Doc, b: Doc, { spec, fields }: TableIndex): boolean {
 }
 
 /**
- * Where a key as `indexKey` writes it sits in the index's map: its first part's field key and the
- * rest, for every way of splitting it after a part (a string holding NUL makes the split ambiguous).
- */
-function* placesOf(key: string, fields: number): Generator<[string, string | undefined]> {
-  const toField = (part: string): string => (part.startsWith('s:') ? fieldKey(part.slice(2)) : MARK + part);
-  if (fields === 1) {
-    yield [toField(key), undefined];
-    return;
-  }
-  for (let at = key.indexOf('\u0000'); at >= 0; at = key.indexOf('\u0000', at + 1)) {
-    const rest = key.slice(at + 1);
-    yield [toField(key.slice(0, at)), fields === 2 ? toField(rest) : rest];
-  }
-}
-
-/**
  * One committed collection: documents in insertion order plus a map per index (unique indexes map a
  * key to one id; every index also serves equality look-ups on its fields). A non-unique index only
  * speeds look-ups up, so its map is built the first time a filter can use it and kept from then
@@ -265,19 +249,11 @@ export class Table {
     return idsOf(index, doc);
   }
 
-  /** The ids holding `key`, as `indexKey` writes it, in the named index (for tests and diagnostics). */
-  idsWithKey(indexName: string, key: string): ReadonlySet<string> {
+  /** The ids holding `doc`'s key in the named index (for tests and diagnostics). */
+  idsHolding(indexName: string, doc: Doc): ReadonlySet<string> {
     const index = this.indexes.get(indexName);
-    if (!index) return NO_IDS;
-    const map = this.mapOf(index);
-    const out = new Set<string>();
-    for (const [first, rest] of placesOf(key, index.fields.length)) {
-      const found = map.get(first);
-      const ids = rest === undefined || found === undefined ? found : (found as Bucket).get(rest);
-      if (typeof ids === 'string') out.add(ids);
-      else if (ids) for (const id of ids as Set<string>) out.add(id);
-    }
-    return out;
+    const ids = index && this.holders(index, doc);
+    return typeof ids === 'string' ? new Set([ids]) : (ids ?? NO_IDS);
   }
 
   /**
