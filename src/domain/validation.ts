@@ -32,6 +32,8 @@ const ruled =
 
 /** The issues `.min(min)`, `.max(max)` and `.regex(pattern)` raise, checked in that order. */
 interface TextRules {
+  /** Trims the value first, as `.trim()` does (in the same check: `.trim()` is a step of its own too). */
+  trim?: boolean;
   min: number;
   max: number;
   /** The messages; without one, zod's own wording (or the schema's `error`) answers. */
@@ -54,7 +56,13 @@ const textIssue = (s: string, r: TextRules): Issue | undefined => {
     );
   return undefined;
 };
-const text = (base: z.ZodString, rules: TextRules) => base.check(ruled<string>((s) => textIssue(s, rules)));
+/** A string field under `rules`; `error` words what has no message of its own (a wrong type first). */
+const text = (error: string | undefined, rules: TextRules) =>
+  z.string(error === undefined ? undefined : { error }).check((payload) => {
+    if (rules.trim === true) payload.value = payload.value.trim();
+    const issue = textIssue(payload.value, rules);
+    if (issue !== undefined) payload.issues.push(issue);
+  });
 
 /** A whole number of credits, 1 to MAX_CREDITS_PER_CALL (`z.number()` refuses NaN and ±Infinity itself). */
 export const creditAmount = z.number({ error: 'must be a number' }).check(
@@ -77,7 +85,8 @@ export const signedCreditAmount = z.number({ error: 'must be a number' }).check(
   }),
 );
 
-export const reasonText = text(z.string({ error: 'is required' }).trim(), {
+export const reasonText = text('is required', {
+  trim: true,
   min: 1,
   max: 500,
   tooShort: 'must not be empty',
@@ -86,7 +95,7 @@ export const reasonText = text(z.string({ error: 'is required' }).trim(), {
 
 /** Idempotency keys of at most `max` characters; '#' is reserved for keys the ledger derives itself. */
 const keyOf = (max: number) =>
-  text(z.string({ error: 'is required' }), {
+  text('is required', {
     min: 1,
     max,
     tooShort: 'must not be empty',
@@ -103,7 +112,8 @@ export const idempotencyKey = keyOf(200);
 export const storedIdempotencyKey = keyOf(220);
 
 /** Too long an id reads "is required": the schema's `error` words every issue that has no message of its own. */
-export const entityId = text(z.string({ error: 'is required' }).trim(), {
+export const entityId = text('is required', {
+  trim: true,
   min: 1,
   max: 100,
   tooShort: 'must not be empty',
@@ -119,6 +129,6 @@ export const emailAddress = z
 /** Who did something: the one schema of `Actor` (ports/documents.ts) that every input is checked against. */
 export const actorSchema = z.object({
   type: z.enum(ACTOR_TYPES),
-  id: text(z.string(), { min: 1, max: 200 }),
-  name: text(z.string(), { min: 0, max: 200 }).optional(),
+  id: text(undefined, { min: 1, max: 200 }),
+  name: text(undefined, { min: 0, max: 200 }).optional(),
 });
