@@ -401,6 +401,43 @@ for (const adapter of storeAdapters('store contract suite')) {
         );
       });
 
+      it('holds a key its first write of a collection took against its later writes there', async () => {
+        const x = entry(store, { accountId: 'a1', idempotencyKey: 'k' });
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.collection('ledgerEntries').insertOne(x);
+            await tx.collection('ledgerEntries').insertOne(entry(store, { accountId: 'a1', idempotencyKey: 'k' }));
+          }),
+        ).rejects.toBeInstanceOf(DuplicateKeyError);
+        expect(await store.collection('ledgerEntries').count({ _id: x._id })).toBe(0);
+        const a = account(store, { email: 'held@example.com' });
+        await store.collection('accounts').insertOne(a);
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.collection('accounts').updateOne({ _id: a._id }, { $set: { email: 'taken@example.com' } });
+            await tx.collection('accounts').insertOne(account(store, { email: 'taken@example.com' }));
+          }),
+        ).rejects.toBeInstanceOf(DuplicateKeyError);
+        expect((await store.collection('accounts').findOne({ _id: a._id }))?.email).toBe('held@example.com');
+      });
+
+      it('frees a key its first write of a collection took and then left, for its later writes there', async () => {
+        const x = entry(store, { accountId: 'a1', idempotencyKey: 'first' });
+        const y = entry(store, { accountId: 'a1', idempotencyKey: 'first' });
+        await store.transaction(async (tx) => {
+          const entries = tx.collection('ledgerEntries');
+          await entries.insertOne(x);
+          await entries.updateOne({ _id: x._id }, { $set: { idempotencyKey: 'moved' } });
+          await entries.insertOne(y);
+        });
+        const entries = store.collection('ledgerEntries');
+        expect(await entries.findOne({ accountId: 'a1', idempotencyKey: 'first' })).toMatchObject({ _id: y._id });
+        expect(await entries.findOne({ accountId: 'a1', idempotencyKey: 'moved' })).toMatchObject({ _id: x._id });
+        await expect(
+          entries.insertOne(entry(store, { accountId: 'a1', idempotencyKey: 'moved' })),
+        ).rejects.toBeInstanceOf(DuplicateKeyError);
+      });
+
       it('rolls back when an injected fault fails the Nth write', async () => {
         const a = account(store, { balance: 5 });
         await store.collection('accounts').insertOne(a);

@@ -19,7 +19,7 @@ import { MemoryRestore, asDoc, memorySnapshotReader, type FrozenTable } from './
 import { newObjectIdHex } from '../object-id.js';
 import { TxContext } from '../tx-context.js';
 import { Mutex } from './mutex.js';
-import { Table, indexKey, sameIndexFields } from './table.js';
+import { Table, indexKey, sameIndexFields, type TableIndex } from './table.js';
 
 type Doc = Record<string, unknown> & { _id: string };
 
@@ -178,7 +178,7 @@ export class MemoryStore implements Store, BackupSource {
 
 export class MemoryTx implements StoreTx {
   private readonly writes = new Map<string, Map<string, Doc | null>>();
-  private readonly uniq = new Map<object, Map<string, string>>();
+  private readonly uniq = new Map<TableIndex, Map<string, string>>();
   /** Documents inserted under ids absent from the committed table (see `write`). */
   private fresh: Set<Doc> | undefined;
   private state: 'open' | 'aborted' | 'done' = 'open';
@@ -233,21 +233,29 @@ export class MemoryTx implements StoreTx {
       // Transactions run one at a time, so the key this document already holds is still its own:
       // a write that keeps it (a balance move) cannot clash on it.
       if (!spec.unique || (prev && doc && sameIndexFields(prev, doc, spec))) continue;
-      const oldKey = prev ? indexKey(prev, spec) : null;
-      const key = doc ? indexKey(doc, spec) : null;
-      if (key !== null && key === oldKey) continue;
-      const mine = this.uniqMap(index);
-      if (oldKey !== null && mine.get(oldKey) === id) mine.delete(oldKey);
-      if (!doc || key === null) continue;
-      let clash = this.holds(name, spec, key, id, mine.get(key));
-      const held = table.holders(index, doc);
-      if (typeof held === 'string') clash ||= this.holds(name, spec, key, id, held);
-      else if (held) for (const other of held) clash ||= this.holds(name, spec, key, id, other);
-      if (clash) {
-        const fields = Object.keys(spec.keys).map((f) => [f, getPath(doc, f)]);
-        throw this.abortWith(new DuplicateKeyError(name, spec.name, Object.fromEntries(fields)));
+      // The keys this transaction gave documents count once it has written another document of
+      // the collection (`keysOf`): its first write there, a spend's ledger entry, makes no key string.
+      const mine = overlay?.size ? this.keysOf(index, overlay) : undefined;
+      let key: string | null | undefined;
+      if (mine) {
+        const oldKey = prev ? indexKey(prev, spec) : null;
+        key = doc ? indexKey(doc, spec) : null;
+        if (key !== null && key === oldKey) continue;
+        if (oldKey !== null && mine.get(oldKey) === id) mine.delete(oldKey);
+        if (!doc || key === null) continue;
+        if (this.holds(name, spec, key, id, mine.get(key))) throw this.clash(name, spec, doc);
       }
-      mine.set(key, id);
+      if (!doc) continue;
+      const held = table.holders(index, doc);
+      if (held !== undefined) {
+        key ??= indexKey(doc, spec);
+        if (key === null) continue;
+        let clash = false;
+        if (typeof held === 'string') clash = this.holds(name, spec, key, id, held);
+        else for (const other of held) clash ||= this.holds(name, spec, key, id, other);
+        if (clash) throw this.clash(name, spec, doc);
+      }
+      if (mine && typeof key === 'string') mine.set(key, id);
     }
     if (!overlay) this.writes.set(name, (overlay = new Map()));
     if (fresh && doc) (this.fresh ??= new Set()).add(doc);
@@ -270,11 +278,26 @@ export class MemoryTx implements StoreTx {
     return theirs !== undefined && indexKey(theirs, spec) === key;
   }
 
-  /** Keys this transaction gave documents in one unique index (the index entry of its table). */
-  private uniqMap(index: object): Map<string, string> {
+  /**
+   * Keys this transaction gave documents in one unique index, built from its writes of the
+   * collection the first time a later write needs them, then kept up to date by each write.
+   */
+  private keysOf(index: TableIndex, overlay: Map<string, Doc | null>): Map<string, string> {
     let m = this.uniq.get(index);
-    if (!m) this.uniq.set(index, (m = new Map()));
+    if (!m) {
+      m = new Map();
+      for (const [id, doc] of overlay) {
+        const key = doc ? indexKey(doc, index.spec) : null;
+        if (key !== null) m.set(key, id);
+      }
+      this.uniq.set(index, m);
+    }
     return m;
+  }
+
+  private clash(name: string, spec: IndexSpec, doc: Doc): DuplicateKeyError {
+    const fields = Object.keys(spec.keys).map((f) => [f, getPath(doc, f)]);
+    return this.abortWith(new DuplicateKeyError(name, spec.name, Object.fromEntries(fields)));
   }
 
   commit(): void {
