@@ -59,7 +59,7 @@ async function* tapped(chunks: AsyncIterable<Buffer>, tap: DigestTap): AsyncGene
 }
 
 /** Hashes and counts the bytes that pass through it. */
-class DigestTap extends Transform {
+export class DigestTap extends Transform {
   private readonly hash = createHash('sha256');
   bytes = 0;
   private result: FileDigest | null = null;
@@ -283,7 +283,7 @@ async function* readLines(
  * per write is external memory that sets off collections of the whole heap). Each write starts when
  * the one before has finished, so the bytes land in order.
  */
-class PlainFileSink {
+export class PlainFileSink {
   private readonly buffers = [Buffer.allocUnsafe(WRITE_BUFFER), Buffer.allocUnsafe(WRITE_BUFFER)];
   private turn = 0;
   private writing: Promise<void> = Promise.resolve();
@@ -300,7 +300,11 @@ class PlainFileSink {
     const bytes = text.length * 3 <= buffer.length ? buffer.subarray(0, buffer.write(text)) : Buffer.from(text);
     this.tap.count(bytes);
     await this.writing;
-    this.writing = writeAll(this.handle, bytes);
+    const writing = writeAll(this.handle, bytes);
+    // Handled now, thrown by the next write or by end(): a failed write (a full disk) fails the
+    // backup, not the process, while the writer is still encoding the next text.
+    writing.catch(() => undefined);
+    this.writing = writing;
   }
 
   async end(): Promise<void> {

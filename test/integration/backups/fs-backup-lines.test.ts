@@ -6,10 +6,10 @@
  * overwritten, and every file opened is closed, also when a reader stops early.
  */
 import { createHash } from 'node:crypto';
-import { readFile, readdir } from 'node:fs/promises';
+import { open, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FsBackupRepository } from '../../../src/backups/fs-backup.repository.js';
+import { DigestTap, FsBackupRepository, PlainFileSink } from '../../../src/backups/fs-backup.repository.js';
 import type { DocumentLine } from '../../../src/domain/ports/backup-repository.port.js';
 import { tempDir } from '../../helpers/backup-fixtures.js';
 
@@ -85,4 +85,26 @@ describe('backup collection files', () => {
     for (let i = 0; i < 5; i++) await repository.digest('b1', 'ledgerEntries.json');
     expect(await open()).toBe(before);
   });
+});
+
+describe('writing a plain backup file', () => {
+  it.runIf(process.platform === 'linux')(
+    'a write that fails (a full disk) fails the write, not the process, even while the next text is encoded',
+    async () => {
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown) => unhandled.push(reason);
+      process.on('unhandledRejection', onUnhandled);
+      const handle = await open('/dev/full', 'w'); // every write fails with ENOSPC
+      try {
+        const sink = new PlainFileSink(handle, new DigestTap());
+        await sink.write('x'.repeat(1000)); // starts the write that fails
+        await new Promise((resolve) => setTimeout(resolve, 50)); // it fails while nobody awaits it
+        await expect(sink.write('y'.repeat(1000))).rejects.toMatchObject({ code: 'ENOSPC' });
+        expect(unhandled).toEqual([]);
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+        await handle.close();
+      }
+    },
+  );
 });
