@@ -5,9 +5,13 @@
  * is its write pass, then a full verify of what it wrote, then retention: the write pass is also
  * measured by itself.
  *
- * `npx tsx bench/backup.bench.ts [N…]` (default 250000 1000000). Each N runs in its own child
- * process (`--expose-gc`), so one size's garbage cannot inflate the other's peak. `--profile` runs
- * each child under `--cpu-prof` and prints the top frames (self time) of each measured phase.
+ * `npx tsx bench/backup.bench.ts [N…] [--rounds=R]` (default 250000 1000000, 3 rounds). Each N runs
+ * in its own child process (`--expose-gc`), so one size's garbage cannot inflate the other's peak.
+ * The baseline, the write pass, create and verify run R times in alternation, and each round's
+ * ratio divides by the baseline of that round: a change of load on the (shared) machine then weighs
+ * on both sides of a ratio, and the median round is what is reported. Restore runs once (it needs
+ * the seeded data released first), against the median baseline. `--profile` runs each child under
+ * `--cpu-prof` and prints the top frames (self time) of each measured phase (of the median round).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
@@ -57,8 +61,15 @@ interface Phase {
   /** When the timed pass ran, to read its frames out of the child's CPU profile. */
   window: ProfileWindow;
 }
+/** Each round's ratio to that round's baseline, lowest to highest. */
+interface Rounds {
+  write: number[];
+  create: number[];
+  verify: number[];
+}
 interface ChildResult {
   entries: number;
+  rounds: Rounds;
   documents: number;
   baselineRssMb: number;
   ejsonStringify: Phase;
@@ -155,7 +166,7 @@ async function snapshotDocs(store: MemoryStore, each: (doc: ReadonlyDocument) =>
   return n;
 }
 
-async function child(entries: number): Promise<ChildResult> {
+async function child(entries: number, ROUNDS: number): Promise<ChildResult> {
   const dir = await mkdtemp(join(tmpdir(), 'noi-backup-bench-'));
   try {
     let store: MemoryStore | null = new MemoryStore();
@@ -180,9 +191,8 @@ async function child(entries: number): Promise<ChildResult> {
     // Bare serialisation of the very documents the backup writes (same snapshot reader, no I/O).
     let chars = 0;
     const documents = await snapshotDocs(store, (d) => (chars += encodeDocument(d).length)); // also warms up
-    const ejson = await measure(documents, () =>
-      snapshotDocs(store!, (d) => (chars += EJSON.stringify(d, { relaxed: false }).length)),
-    );
+    const ejsonPass = () =>
+      measure(documents, () => snapshotDocs(store!, (d) => (chars += EJSON.stringify(d, { relaxed: false }).length)));
     const ours = await measure(documents, () => snapshotDocs(store!, (d) => (chars += encodeDocument(d).length)));
 
     // The create's write pass by itself, through the code create runs (`writeCollections` from one
@@ -190,34 +200,60 @@ async function child(entries: number): Promise<ChildResult> {
     // verify of what it wrote and without retention. In a directory of its own, so that create's
     // retention never sees these backups.
     const passes = new FsBackupRepository(join(dir, 'write-pass'));
-    const write = await measure(documents, async (sample) => {
-      const writer = await passes.begin('write-pass');
-      const { collections } = await store!.readSnapshot((reader) =>
-        writeCollections(reader, writer, {
-          gzip: false,
-          batchSize: 1000,
-          onProgress: sample,
-          clock: systemClock,
-          startedAt: new Date(),
-        }),
-      );
-      await writer.writeJson(MANIFEST_FILE, { collections });
-      await writer.commit();
-    });
+    const writePass = (round: number) =>
+      measure(documents, async (sample) => {
+        const writer = await passes.begin(`write-pass-${round}`);
+        const { collections } = await store!.readSnapshot((reader) =>
+          writeCollections(reader, writer, {
+            gzip: false,
+            batchSize: 1000,
+            onProgress: sample,
+            clock: systemClock,
+            startedAt: new Date(),
+          }),
+        );
+        await writer.writeJson(MANIFEST_FILE, { collections });
+        await writer.commit();
+      });
 
     let name = '';
     let backupBytes = 0;
-    const backup = await measure(documents, async (sample) => {
-      const created = await service(store!).create({ onProgress: sample });
-      name = created.name;
-      backupBytes = created.bytes;
-    });
-    backup.retainedMb = (await retained((sample) => service(store!).create({ onProgress: sample }))).peakMb;
+    const createOnce = () =>
+      measure(documents, async (sample) => {
+        const created = await service(store!).create({ onProgress: sample });
+        name = created.name;
+        backupBytes = created.bytes;
+      });
     const verifyOnce = async (sample: () => void) => {
       const v = await service(store!).verify({ name, onProgress: sample });
       if (!v.ok) throw new Error(`verify failed: ${JSON.stringify(v.problems.slice(0, 3))}`);
     };
-    const verify = await measure(documents, verifyOnce);
+
+    const rounds: Array<{ ejson: Phase; write: Phase; backup: Phase; verify: Phase }> = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const ejson = await ejsonPass();
+      const write = await writePass(round);
+      const backup = await createOnce();
+      const verify = await measure(documents, verifyOnce);
+      rounds.push({ ejson, write, backup, verify });
+    }
+    const ratio = (p: Phase, r: { ejson: Phase }): number => p.docsPerSecond / r.ejson.docsPerSecond;
+    /** The phase of the round whose ratio is the median, with that round's baseline; peaks are the highest of any round. */
+    const median = (pick: (r: (typeof rounds)[number]) => Phase): { phase: Phase; ejson: Phase; ratios: number[] } => {
+      const sorted = [...rounds].sort((a, b) => ratio(pick(a), a) - ratio(pick(b), b));
+      const mid = sorted[Math.floor((sorted.length - 1) / 2)]!;
+      const phase = { ...pick(mid), peakRssGrowthMb: Math.max(...rounds.map((r) => pick(r).peakRssGrowthMb)) };
+      return { phase, ejson: mid.ejson, ratios: sorted.map((r) => ratio(pick(r), r)) };
+    };
+    const w = median((r) => r.write);
+    const b = median((r) => r.backup);
+    const v = median((r) => r.verify);
+    const ejsonRates = rounds.map((r) => r.ejson.docsPerSecond).sort((x, y) => x - y);
+    const ejson = rounds.find((r) => r.ejson.docsPerSecond === ejsonRates[Math.floor((rounds.length - 1) / 2)])!.ejson;
+    const write = w.phase;
+    const backup = b.phase;
+    const verify = v.phase;
+    backup.retainedMb = (await retained((sample) => service(store!).create({ onProgress: sample }))).peakMb;
     verify.retainedMb = (await retained(verifyOnce)).peakMb;
 
     // Restore into an empty engine (the seeded one is released first): the staging tables *are*
@@ -235,6 +271,7 @@ async function child(entries: number): Promise<ChildResult> {
     await target.close();
     return {
       entries,
+      rounds: { write: w.ratios, create: b.ratios, verify: v.ratios },
       documents,
       baselineRssMb,
       ejsonStringify: ejson,
@@ -251,6 +288,12 @@ async function child(entries: number): Promise<ChildResult> {
 }
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits });
+
+/** The median round's ratio of a phase (each round divides by its own baseline). */
+const ratioOf = (r: ChildResult, phase: keyof Rounds): number => {
+  const all = r.rounds[phase];
+  return all[Math.floor((all.length - 1) / 2)]!;
+};
 
 const phasesOf = (r: ChildResult): Phase[] => [r.write, r.backup, r.verify, r.restore];
 const cpuPerDoc = (r: ChildResult): string =>
@@ -277,10 +320,16 @@ function report(results: ChildResult[]): void {
     ['backup create = write + verify of it + retention (docs/s)', (r) => fmt(r.backup.docsPerSecond)],
     ['backup verify (docs/s)', (r) => fmt(r.verify.docsPerSecond)],
     ['backup restore (docs/s)', (r) => fmt(r.restore.docsPerSecond)],
-    ['ratio write pass / EJSON.stringify', (r) => fmt(r.write.docsPerSecond / r.ejsonStringify.docsPerSecond, 2)],
-    ['ratio create / EJSON.stringify', (r) => fmt(r.backup.docsPerSecond / r.ejsonStringify.docsPerSecond, 2)],
-    ['ratio verify / EJSON.stringify', (r) => fmt(r.verify.docsPerSecond / r.ejsonStringify.docsPerSecond, 2)],
-    ['ratio restore / EJSON.stringify', (r) => fmt(r.restore.docsPerSecond / r.ejsonStringify.docsPerSecond, 2)],
+    ['ratio write pass / EJSON.stringify, median round', (r) => fmt(ratioOf(r, 'write'), 2)],
+    ['  each round', (r) => r.rounds.write.map((x) => fmt(x, 2)).join(' ')],
+    ['ratio create / EJSON.stringify, median round', (r) => fmt(ratioOf(r, 'create'), 2)],
+    ['  each round', (r) => r.rounds.create.map((x) => fmt(x, 2)).join(' ')],
+    ['ratio verify / EJSON.stringify, median round', (r) => fmt(ratioOf(r, 'verify'), 2)],
+    ['  each round', (r) => r.rounds.verify.map((x) => fmt(x, 2)).join(' ')],
+    [
+      'ratio restore / EJSON.stringify (median baseline)',
+      (r) => fmt(r.restore.docsPerSecond / r.ejsonStringify.docsPerSecond, 2),
+    ],
     ['CPU per document: EJSON.stringify (µs)', (r) => fmt(r.ejsonStringify.cpuUsPerDoc, 2)],
     ['CPU per document: write pass / create / verify / restore (µs)', (r) => cpuPerDoc(r)],
     ['  of which on the main thread (µs)', (r) => mainCpuPerDoc(r)],
@@ -336,12 +385,14 @@ function printProfile(r: ChildResult, dir: string): void {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === '--child') {
-    process.stdout.write(`${JSON.stringify(await child(Number(args[1])))}\n`);
+    process.stdout.write(`${JSON.stringify(await child(Number(args[1]), Number(args[2])))}\n`);
     return;
   }
   const given = args.filter((a) => !a.startsWith('--')).map(Number);
   const sizes = given.length > 0 ? given : [250_000, 1_000_000];
   const profile = args.includes('--profile');
+  const rounds = Number(args.find((a) => a.startsWith('--rounds='))?.slice('--rounds='.length) ?? 3);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a whole number of at least 1');
   const results: ChildResult[] = [];
   for (const n of sizes) {
     console.log(`running ${fmt(n)} ledger entries…`);
@@ -357,6 +408,7 @@ async function main(): Promise<void> {
         fileURLToPath(import.meta.url),
         '--child',
         String(n),
+        String(rounds),
       ],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * MB },
     );
@@ -370,14 +422,14 @@ async function main(): Promise<void> {
   for (const r of results) {
     const n = `${fmt(r.entries)} entries`;
     const baseline = `bare EJSON.stringify, ${n}`;
-    const row = (op: string, p: Phase): Row => ({
+    const row = (op: string, p: Phase, ratio: number): Row => ({
       operation: `backup ${op}, ${n} (peak RSS = growth)`,
       rate: p.docsPerSecond,
       p50Ms: null,
       p99Ms: null,
       peakRssMb: p.peakRssGrowthMb,
       baseline,
-      ratio: p.docsPerSecond / r.ejsonStringify.docsPerSecond,
+      ratio,
     });
     rows.push(
       {
@@ -389,10 +441,10 @@ async function main(): Promise<void> {
         baseline: null,
         ratio: null,
       },
-      row("write (the create's write pass)", r.write),
-      row('create (write + verify of what it wrote + retention)', r.backup),
-      row('verify', r.verify),
-      row('restore', r.restore),
+      row("write (the create's write pass)", r.write, ratioOf(r, 'write')),
+      row('create (write + verify of what it wrote + retention)', r.backup, ratioOf(r, 'create')),
+      row('verify', r.verify, ratioOf(r, 'verify')),
+      row('restore', r.restore, r.restore.docsPerSecond / r.ejsonStringify.docsPerSecond),
     );
   }
   emit(rows);

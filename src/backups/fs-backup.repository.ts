@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { constants, createWriteStream } from 'node:fs';
 import { lstat, mkdir, open, readdir, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { Readable, Transform, Writable, pipeline, type TransformCallback } from 'node:stream';
+import { Readable, Transform, pipeline, type TransformCallback } from 'node:stream';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip, createGzip } from 'node:zlib';
@@ -33,6 +33,31 @@ const READ_CHUNK = { highWaterMark: 1024 * 1024 } as const;
  */
 const TEXT_SLICE = 64 * 1024;
 
+/**
+ * The bytes of a file, READ_CHUNK at a time, in ONE buffer reused for every read: each chunk is valid
+ * until the next is asked for. A new buffer per read (what a read stream does) is external memory
+ * V8 counts toward its next collection: reading a 100 MB file that way set off full collections of
+ * the whole heap (the memory engine's data), which cost the read-back of a create several times the
+ * read and the hash.
+ */
+async function* chunksOf(handle: FileHandle): AsyncGenerator<Buffer> {
+  const buffer = Buffer.allocUnsafe(READ_CHUNK.highWaterMark);
+  for (;;) {
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+    if (bytesRead === 0) return;
+    yield buffer.subarray(0, bytesRead);
+  }
+}
+
+/** The chunks, each hashed and counted by `tap` on its way; the digest is ready once they are all read. */
+async function* tapped(chunks: AsyncIterable<Buffer>, tap: DigestTap): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) {
+    tap.count(chunk);
+    yield chunk;
+  }
+  tap.seal();
+}
+
 /** Hashes and counts the bytes that pass through it. */
 class DigestTap extends Transform {
   private readonly hash = createHash('sha256');
@@ -40,14 +65,22 @@ class DigestTap extends Transform {
   private result: FileDigest | null = null;
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    this.hash.update(chunk);
-    this.bytes += chunk.length;
+    this.count(chunk);
     done(null, chunk);
   }
 
   override _flush(done: TransformCallback): void {
-    this.result = { sha256: this.hash.digest('hex'), bytes: this.bytes };
+    this.seal();
     done();
+  }
+
+  count(chunk: Buffer): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+  }
+
+  seal(): void {
+    this.result = { sha256: this.hash.digest('hex'), bytes: this.bytes };
   }
 
   digest(): FileDigest {
@@ -162,16 +195,20 @@ export class FsBackupRepository implements BackupRepository {
   }
 
   async digest(name: string, file: string): Promise<FileDigest | null> {
-    const tap = new DigestTap();
+    let handle: FileHandle;
     try {
-      const sink = new Writable({ write: (_chunk, _enc, done) => done() });
-      const handle = await openForReading(join(await this.realDir(name), safeName(file)), file);
-      await pipelineAsync(handle.createReadStream(READ_CHUNK), tap, sink);
+      handle = await openForReading(join(await this.realDir(name), safeName(file)), file);
     } catch (e) {
       if (isMissing(e)) return null;
       throw e;
     }
-    return tap.digest();
+    try {
+      const tap = new DigestTap();
+      for await (const _chunk of tapped(chunksOf(handle), tap));
+      return tap.digest();
+    } finally {
+      await handle.close();
+    }
   }
 
   readDocuments(name: string, file: string, batchSize: number): DocumentReader {
@@ -202,10 +239,12 @@ async function* readLines(
     if (isMissing(e)) throw new BackupFileError(file, 'file is missing');
     throw e;
   }
-  const raw = handle.createReadStream(READ_CHUNK);
   const gz = file.endsWith('.gz');
   const noop = (): void => undefined;
-  const text: Readable = gz ? pipeline(raw, tap, createGunzip(), noop) : pipeline(raw, tap, noop);
+  // Plain text is read into one reused buffer (see chunksOf); gunzip needs a stream of its own.
+  const text: AsyncIterable<Buffer> = gz
+    ? pipeline(handle.createReadStream(READ_CHUNK), tap, createGunzip(), noop)
+    : tapped(chunksOf(handle), tap);
   const decoder = new StringDecoder('utf8');
   let rest = '';
   let line = 0;
@@ -215,8 +254,7 @@ async function* readLines(
     batch.push(decodeLine(s, line));
   };
   try {
-    for await (const chunk of text) {
-      const bytes = chunk as Buffer;
+    for await (const bytes of text) {
       for (let at = 0; at < bytes.length; at += TEXT_SLICE) {
         const parts = (rest + decoder.write(bytes.subarray(at, at + TEXT_SLICE))).split('\n');
         rest = parts.pop() ?? '';
@@ -231,10 +269,51 @@ async function* readLines(
     if (isMissing(e)) throw new BackupFileError(file, 'file is missing');
     const why = gz ? 'corrupt or truncated gzip' : 'read failed';
     throw new BackupFileError(file, `${why} (${(e as Error).message})`, line + 1);
+  } finally {
+    if (!gz) await handle.close(); // a read stream (gzip) closes its own
   }
   rest += decoder.end();
   if (rest !== '') take(rest);
   if (batch.length > 0) yield batch;
+}
+
+/**
+ * Writes text to a plain file through two buffers used in turn: the next text is encoded into one
+ * while the other is being written, and neither is ever allocated again (see chunksOf: a new buffer
+ * per write is external memory that sets off collections of the whole heap). Each write starts when
+ * the one before has finished, so the bytes land in order.
+ */
+class PlainFileSink {
+  private readonly buffers = [Buffer.allocUnsafe(WRITE_BUFFER), Buffer.allocUnsafe(WRITE_BUFFER)];
+  private turn = 0;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly handle: FileHandle,
+    private readonly tap: DigestTap,
+  ) {}
+
+  async write(text: string): Promise<void> {
+    const buffer = this.buffers[this.turn]!;
+    this.turn ^= 1;
+    // A UTF-16 unit is at most 3 bytes of UTF-8: text that may not fit (a very long line) gets its own.
+    const bytes = text.length * 3 <= buffer.length ? buffer.subarray(0, buffer.write(text)) : Buffer.from(text);
+    this.tap.count(bytes);
+    await this.writing;
+    this.writing = writeAll(this.handle, bytes);
+  }
+
+  async end(): Promise<void> {
+    await this.writing;
+    this.tap.seal();
+  }
+}
+
+/** Bytes of each of a PlainFileSink's buffers: a slice of text (and some lines more) at 3 bytes a unit. */
+const WRITE_BUFFER = 4 * TEXT_SLICE;
+
+async function writeAll(handle: FileHandle, bytes: Buffer): Promise<void> {
+  for (let at = 0; at < bytes.length;) at += (await handle.write(bytes, at, bytes.length - at)).bytesWritten;
 }
 
 class FsBackupWriter implements BackupWriter {
@@ -268,11 +347,21 @@ class FsBackupWriter implements BackupWriter {
         yield chunk;
       }
     }
-    const source = Readable.from(lines(), { objectMode: false });
-    const out = createWriteStream(path, { mode: FILE_MODE, flags: 'wx' });
-    if (file.endsWith('.gz')) await pipelineAsync(source, createGzip(), tap, out);
-    else await pipelineAsync(source, tap, out);
-    await fsyncPath(path);
+    if (file.endsWith('.gz')) {
+      const out = createWriteStream(path, { mode: FILE_MODE, flags: 'wx' });
+      await pipelineAsync(Readable.from(lines(), { objectMode: false }), createGzip(), tap, out);
+      await fsyncPath(path);
+    } else {
+      const handle = await open(path, 'wx', FILE_MODE);
+      try {
+        const sink = new PlainFileSink(handle, tap);
+        for await (const text of lines()) await sink.write(text);
+        await sink.end();
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    }
     return { file, count, ...tap.digest() };
   }
 

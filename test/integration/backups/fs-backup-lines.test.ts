@@ -1,10 +1,12 @@
 /**
  * Collection files are written and read in slices of text, not a string per read or per batch:
  * a line longer than a slice, and characters whose UTF-8 bytes straddle two slices, must come
- * back exactly, in the right batches, with the digest of the bytes on disk.
+ * back exactly, in the right batches, with the digest of the bytes on disk. Plain files are read
+ * into one buffer reused for every read: a line that spans several reads must not see its bytes
+ * overwritten, and every file opened is closed, also when a reader stops early.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FsBackupRepository } from '../../../src/backups/fs-backup.repository.js';
@@ -22,7 +24,8 @@ const wide = (n: number): string => 'é€😀a'.repeat(n);
 function documents(): Array<Record<string, unknown>> {
   const docs: Array<Record<string, unknown>> = [];
   for (let i = 0; i < 3000; i++) docs.push({ _id: `d${i}`, i, note: wide(i % 7), at: new Date(i * 1000) });
-  docs.splice(1500, 0, { _id: 'long', note: wide(60_000) }); // about 600 KB on one line
+  // About 2.5 MB on one line: more than two reads of 1 MiB.
+  docs.splice(1500, 0, { _id: 'long', note: wide(250_000) });
   return docs;
 }
 
@@ -56,6 +59,30 @@ describe('backup collection files', () => {
       expect(lines.filter((l) => l.error !== undefined)).toEqual([]);
       expect(lines.map((l) => l.doc)).toEqual(docs);
       expect(reader.digest()).toEqual({ bytes: written.bytes, sha256: written.sha256 });
+      expect(await repository.digest('b1', file)).toEqual({ bytes: written.bytes, sha256: written.sha256 });
     },
   );
+
+  it.runIf(process.platform === 'linux')('closes every file it reads, also when a reader stops early', async () => {
+    const dir = await tempDir();
+    cleanups.push(dir);
+    const repository = new FsBackupRepository(dir.path);
+    const docs = documents();
+    const writer = await repository.begin('b1');
+    await writer.writeDocuments(
+      'ledgerEntries.json',
+      (async function* () {
+        yield docs;
+      })(),
+    );
+    await writer.commit();
+    const open = async () => (await readdir('/proc/self/fd')).length;
+    const before = await open();
+    for await (const batch of repository.readDocuments('b1', 'ledgerEntries.json', 100)) {
+      expect(batch.length).toBeGreaterThan(0);
+      break; // the generator's return closes the file
+    }
+    for (let i = 0; i < 5; i++) await repository.digest('b1', 'ledgerEntries.json');
+    expect(await open()).toBe(before);
+  });
 });
