@@ -111,12 +111,12 @@ export const idempotencyKey = keyOf(200);
  */
 export const storedIdempotencyKey = keyOf(220);
 
-/** Too long an id reads "is required": the schema's `error` words every issue that has no message of its own. */
 export const entityId = text('is required', {
   trim: true,
   min: 1,
   max: 100,
   tooShort: 'must not be empty',
+  tooLong: 'must be at most 100 characters',
 });
 
 export const emailAddress = z

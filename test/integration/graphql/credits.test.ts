@@ -102,6 +102,10 @@ describe('GraphQL credit mutations', () => {
         const r = await srv.gql(ADJUST, vars, support.token);
         expect(r.errors?.[0]?.extensions?.code, JSON.stringify(vars)).toBe('BAD_USER_INPUT');
       }
+      // Too long an account id is named for what it is (it once read "accountId: is required").
+      const longId = await srv.gql(ADJUST, { id: 'a'.repeat(101), amount: 1, reason: 'x', key: 'z6' }, support.token);
+      expect(longId.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(longId.errors?.[0]?.message).toBe('accountId: must be at most 100 characters');
       const missing = await srv.gql(
         ADJUST,
         { id: 'no-such-account', amount: 1, reason: 'x', key: 'z4' },

@@ -105,8 +105,8 @@ describe('input schemas: the wording of every refusal', () => {
     [` ${'x'.repeat(100)} `, null],
     ['', 'input: must not be empty'],
     ['  ', 'input: must not be empty'],
-    // The schema's error words every issue without a message of its own, too long an id included.
-    ['x'.repeat(101), 'input: is required'],
+    // Too long an id once read "is required" (the schema's error worded every issue without a message).
+    ['x'.repeat(101), 'input: must be at most 100 characters'],
     [5, 'input: is required'],
   ])('an id of %j: %s', (value, expected) => {
     expect(refusal(entityId, value)).toBe(expected);
