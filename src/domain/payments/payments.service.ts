@@ -33,7 +33,11 @@ export interface PaymentsServiceOptions {
 
 const checkoutInput = z.object({
   accountId: entityId,
-  packageId: z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(40),
+  packageId: z
+    .string({ error: 'is required' })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(40, 'must be at most 40 characters'),
   idempotencyKey,
 });
 export type CheckoutInput = z.input<typeof checkoutInput>;

@@ -113,6 +113,14 @@ describe(PaymentsService.name, () => {
           idempotencyKey: 'a b',
         }),
       ).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+      // Too long a package id is named for what it is (it once read "packageId: is required").
+      await expect(
+        h.app.services.payments.createCheckoutSession({
+          accountId: account.id,
+          packageId: 'p'.repeat(41),
+          idempotencyKey: 'k2',
+        }),
+      ).rejects.toMatchObject({ code: 'BAD_USER_INPUT', message: 'packageId: must be at most 40 characters' });
       expect(h.stripe.requests.length).toBe(calls);
     });
 
