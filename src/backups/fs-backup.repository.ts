@@ -278,15 +278,17 @@ async function* readLines(
 }
 
 /**
- * Writes text to a plain file through two buffers used in turn: the next text is encoded into one
- * while the other is being written, and neither is ever allocated again (see chunksOf: a new buffer
- * per write is external memory that sets off collections of the whole heap). Each write starts when
- * the one before has finished, so the bytes land in order.
+ * Writes text to a plain file through a ring of buffers allocated once (see chunksOf: a new buffer
+ * per write is external memory that sets off collections of the whole heap). Each write names its
+ * position in the file, so the writer goes on encoding while several are in flight; a buffer is
+ * filled again only once its last write has finished.
  */
 export class PlainFileSink {
-  private readonly buffers = [Buffer.allocUnsafe(WRITE_BUFFER), Buffer.allocUnsafe(WRITE_BUFFER)];
+  private readonly buffers = Array.from({ length: WRITE_BUFFERS }, () => Buffer.allocUnsafe(WRITE_BUFFER));
+  private readonly writes: Array<Promise<void>> = this.buffers.map(() => Promise.resolve());
   private turn = 0;
-  private writing: Promise<void> = Promise.resolve();
+  private position = 0;
+  private failure: unknown = null;
 
   constructor(
     private readonly handle: FileHandle,
@@ -294,30 +296,40 @@ export class PlainFileSink {
   ) {}
 
   async write(text: string): Promise<void> {
-    const buffer = this.buffers[this.turn]!;
-    this.turn ^= 1;
+    if (this.failure !== null) throw this.failure;
+    const turn = this.turn;
+    this.turn = (turn + 1) % WRITE_BUFFERS;
+    await this.writes[turn];
+    const buffer = this.buffers[turn]!;
     // A UTF-16 unit is at most 3 bytes of UTF-8: text that may not fit (a very long line) gets its own.
     const bytes = text.length * 3 <= buffer.length ? buffer.subarray(0, buffer.write(text)) : Buffer.from(text);
     this.tap.count(bytes);
-    await this.writing;
-    const writing = writeAll(this.handle, bytes);
-    // Handled now, thrown by the next write or by end(): a failed write (a full disk) fails the
-    // backup, not the process, while the writer is still encoding the next text.
-    writing.catch(() => undefined);
-    this.writing = writing;
+    const writing = writeAll(this.handle, bytes, this.position);
+    this.position += bytes.length;
+    // Handled at once and thrown by the next write or by end(): a failed write (a full disk) fails
+    // the backup, not the process, while the writer is still encoding the next text.
+    writing.catch((e: unknown) => (this.failure ??= e));
+    this.writes[turn] = writing;
   }
 
   async end(): Promise<void> {
-    await this.writing;
+    await Promise.all(this.writes);
     this.tap.seal();
   }
 }
 
 /** Bytes of each of a PlainFileSink's buffers: a slice of text (and some lines more) at 3 bytes a unit. */
 const WRITE_BUFFER = 4 * TEXT_SLICE;
+/**
+ * Buffers (so writes) a PlainFileSink may have in flight. With two, each write waited for the one
+ * before it: in a create of 1M entries on two busy cores the writer spent 1.5-1.8 s of about 8 s
+ * waiting on the file.
+ */
+const WRITE_BUFFERS = 4;
 
-async function writeAll(handle: FileHandle, bytes: Buffer): Promise<void> {
-  for (let at = 0; at < bytes.length;) at += (await handle.write(bytes, at, bytes.length - at)).bytesWritten;
+async function writeAll(handle: FileHandle, bytes: Buffer, position: number): Promise<void> {
+  for (let at = 0; at < bytes.length;)
+    at += (await handle.write(bytes, at, bytes.length - at, position + at)).bytesWritten;
 }
 
 class FsBackupWriter implements BackupWriter {

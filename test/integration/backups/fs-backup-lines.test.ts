@@ -100,6 +100,7 @@ describe('writing a plain backup file', () => {
         await sink.write('x'.repeat(1000)); // starts the write that fails
         await new Promise((resolve) => setTimeout(resolve, 50)); // it fails while nobody awaits it
         await expect(sink.write('y'.repeat(1000))).rejects.toMatchObject({ code: 'ENOSPC' });
+        await expect(sink.end()).rejects.toMatchObject({ code: 'ENOSPC' });
         expect(unhandled).toEqual([]);
       } finally {
         process.off('unhandledRejection', onUnhandled);
