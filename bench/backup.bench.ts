@@ -166,7 +166,7 @@ async function snapshotDocs(store: MemoryStore, each: (doc: ReadonlyDocument) =>
   return n;
 }
 
-async function child(entries: number, ROUNDS: number): Promise<ChildResult> {
+async function child(entries: number, roundCount: number): Promise<ChildResult> {
   const dir = await mkdtemp(join(tmpdir(), 'noi-backup-bench-'));
   try {
     let store: MemoryStore | null = new MemoryStore();
@@ -230,7 +230,7 @@ async function child(entries: number, ROUNDS: number): Promise<ChildResult> {
     };
 
     const rounds: Array<{ ejson: Phase; write: Phase; backup: Phase; verify: Phase }> = [];
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < roundCount; round++) {
       const ejson = await ejsonPass();
       const write = await writePass(round);
       const backup = await createOnce();
@@ -238,18 +238,19 @@ async function child(entries: number, ROUNDS: number): Promise<ChildResult> {
       rounds.push({ ejson, write, backup, verify });
     }
     const ratio = (p: Phase, r: { ejson: Phase }): number => p.docsPerSecond / r.ejson.docsPerSecond;
-    /** The phase of the round whose ratio is the median, with that round's baseline; peaks are the highest of any round. */
-    const median = (pick: (r: (typeof rounds)[number]) => Phase): { phase: Phase; ejson: Phase; ratios: number[] } => {
+    /** The phase of the round whose ratio is the median; its peak RSS is the highest of any round. */
+    const median = (pick: (r: (typeof rounds)[number]) => Phase): { phase: Phase; ratios: number[] } => {
       const sorted = [...rounds].sort((a, b) => ratio(pick(a), a) - ratio(pick(b), b));
-      const mid = sorted[Math.floor((sorted.length - 1) / 2)]!;
-      const phase = { ...pick(mid), peakRssGrowthMb: Math.max(...rounds.map((r) => pick(r).peakRssGrowthMb)) };
-      return { phase, ejson: mid.ejson, ratios: sorted.map((r) => ratio(pick(r), r)) };
+      const phase = {
+        ...pick(middle(sorted)),
+        peakRssGrowthMb: Math.max(...rounds.map((r) => pick(r).peakRssGrowthMb)),
+      };
+      return { phase, ratios: sorted.map((r) => ratio(pick(r), r)) };
     };
     const w = median((r) => r.write);
     const b = median((r) => r.backup);
     const v = median((r) => r.verify);
-    const ejsonRates = rounds.map((r) => r.ejson.docsPerSecond).sort((x, y) => x - y);
-    const ejson = rounds.find((r) => r.ejson.docsPerSecond === ejsonRates[Math.floor((rounds.length - 1) / 2)])!.ejson;
+    const ejson = middle(rounds.map((r) => r.ejson).sort((x, y) => x.docsPerSecond - y.docsPerSecond));
     const write = w.phase;
     const backup = b.phase;
     const verify = v.phase;
@@ -289,11 +290,10 @@ async function child(entries: number, ROUNDS: number): Promise<ChildResult> {
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits });
 
-/** The median round's ratio of a phase (each round divides by its own baseline). */
-const ratioOf = (r: ChildResult, phase: keyof Rounds): number => {
-  const all = r.rounds[phase];
-  return all[Math.floor((all.length - 1) / 2)]!;
-};
+/** The middle item of a sorted list (the lower one of two middles). */
+const middle = <T>(sorted: readonly T[]): T => sorted[Math.floor((sorted.length - 1) / 2)]!;
+/** The median round's ratio of a phase (each round divides by its own baseline; sorted). */
+const ratioOf = (r: ChildResult, phase: keyof Rounds): number => middle(r.rounds[phase]);
 
 const phasesOf = (r: ChildResult): Phase[] => [r.write, r.backup, r.verify, r.restore];
 const cpuPerDoc = (r: ChildResult): string =>

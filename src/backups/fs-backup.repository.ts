@@ -312,9 +312,16 @@ export class PlainFileSink {
     this.writes[turn] = writing;
   }
 
+  /** Waits for every write; throws the first that failed. */
   async end(): Promise<void> {
-    await Promise.all(this.writes);
+    await this.settled();
+    if (this.failure !== null) throw this.failure;
     this.tap.seal();
+  }
+
+  /** Resolves once no write is in flight, failed or not: only then may the file be closed. */
+  async settled(): Promise<void> {
+    await Promise.allSettled(this.writes);
   }
 }
 
@@ -369,12 +376,13 @@ class FsBackupWriter implements BackupWriter {
       await fsyncPath(path);
     } else {
       const handle = await open(path, 'wx', FILE_MODE);
+      const sink = new PlainFileSink(handle, tap);
       try {
-        const sink = new PlainFileSink(handle, tap);
         for await (const text of lines()) await sink.write(text);
         await sink.end();
         await handle.sync();
       } finally {
+        await sink.settled(); // a failure elsewhere (the snapshot, the check) may leave writes in flight
         await handle.close();
       }
     }

@@ -85,6 +85,25 @@ describe('backup collection files', () => {
     for (let i = 0; i < 5; i++) await repository.digest('b1', 'ledgerEntries.json');
     expect(await open()).toBe(before);
   });
+
+  it.runIf(process.platform === 'linux')(
+    'a write whose documents fail half-way rejects with their error and closes its file',
+    async () => {
+      const dir = await tempDir();
+      cleanups.push(dir);
+      const writer = await new FsBackupRepository(dir.path).begin('b1');
+      const docs = documents();
+      const open = async () => (await readdir('/proc/self/fd')).length;
+      const before = await open();
+      const failing = (async function* () {
+        yield docs; // several writes' worth of text, some still in flight when the next batch fails
+        throw new Error('snapshot expired');
+      })();
+      await expect(writer.writeDocuments('ledgerEntries.json', failing)).rejects.toThrow('snapshot expired');
+      expect(await open()).toBe(before);
+      await writer.abort();
+    },
+  );
 });
 
 describe('writing a plain backup file', () => {
