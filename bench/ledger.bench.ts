@@ -1,10 +1,19 @@
 /**
  * Spends per second through LedgerService on the memory engine, and in the same run the rate of the
  * bare store conditional update it wraps (one `updateOne` with a balance condition), plus their ratio.
- * The two run in alternating rounds (ROUNDS of N / ROUNDS operations each).
+ * The two run in alternating rounds (ROUNDS of N / ROUNDS operations each), timed by the wall clock
+ * (the row) and by the process's CPU time (printed; other work on the machine moves it less).
+ *
+ * The same rounds also time a spend's two store writes alone, in a second store that mirrors the
+ * first (its own bare updates, and a ledger table growing by one entry per operation): one
+ * transaction with the debit and the entry, through the same repositories, without the parse,
+ * the fingerprint or the result. The bare update over those two writes is the highest ratio a spend
+ * could reach if the domain's own work took no time.
  * `npx tsx bench/ledger.bench.ts [count]`.
  */
+import { AccountRepository } from '../src/domain/accounts/account.repository.js';
 import { AccountService } from '../src/domain/accounts/account.service.js';
+import { LedgerRepository } from '../src/domain/ledger/ledger.repository.js';
 import { LedgerService } from '../src/domain/ledger/ledger.service.js';
 import { systemClock } from '../src/domain/ports/runtime.port.js';
 import { MemoryStore } from '../src/store/memory/memory.store.js';
@@ -15,8 +24,16 @@ const CONCURRENCY = 16;
 const ROUNDS = 10;
 const actor = { type: 'system' as const, id: 'bench' };
 
-/** Runs `count` operations, CONCURRENCY at a time; returns the seconds they took. */
-async function timed(count: number, run: (i: number) => Promise<unknown>): Promise<number> {
+interface Timing {
+  /** Wall clock, seconds. */
+  seconds: number;
+  /** The process's CPU time (user + system), seconds. */
+  cpu: number;
+}
+
+/** Runs `count` operations, CONCURRENCY at a time; returns the time they took. */
+async function timed(count: number, run: (i: number) => Promise<unknown>): Promise<Timing> {
+  const cpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   let next = 0;
   await Promise.all(
@@ -24,36 +41,73 @@ async function timed(count: number, run: (i: number) => Promise<unknown>): Promi
       while (next < count) await run(next++);
     }),
   );
-  return Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(cpuBefore);
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, cpu: (cpu.user + cpu.system) / 1e6 };
+}
+
+const total = (xs: Timing[], pick: (t: Timing) => number): number => xs.reduce((sum, t) => sum + pick(t), 0);
+
+/** A store with one funded account, and its bare conditional update (what the ratio divides by). */
+async function funded(store: MemoryStore) {
+  const accounts = new AccountService({ store, clock: systemClock });
+  const ledger = new LedgerService({ store, clock: systemClock });
+  const { id } = await accounts.findOrCreateBySubject({ subject: 'bench', email: 'bench@example.com' });
+  const source = { type: 'system' as const };
+  await ledger.grant({ accountId: id, amount: 1_000_000, reason: 'bench', idempotencyKey: 'fund', actor, source });
+  const bare = (count: number) =>
+    timed(count, (i) =>
+      store
+        .collection('accounts')
+        .updateOne({ _id: id, balance: { $gte: 1 } }, { $inc: { balance: -1 }, $set: { updatedAt: new Date(i) } }),
+    );
+  // Gives back what the bare updates took outside the ledger, so the ledger still verifies.
+  const giveBack = (count: number) => store.collection('accounts').updateOne({ _id: id }, { $inc: { balance: count } });
+  return { id, accounts, ledger, bare, giveBack };
 }
 
 async function main(): Promise<void> {
   const store = new MemoryStore();
-  const accounts = new AccountService({ store, clock: systemClock });
-  const ledger = new LedgerService({ store, clock: systemClock });
-  const a = await accounts.findOrCreateBySubject({ subject: 'bench', email: 'bench@example.com' });
-  await ledger.grant({
-    accountId: a.id,
-    amount: 1_000_000,
-    reason: 'bench',
-    idempotencyKey: 'fund',
-    actor,
-    source: { type: 'system' },
-  });
+  const { id, accounts, ledger, ...a } = await funded(store);
+  // The mirror: a spend's two writes alone, through the repositories a spend writes with.
+  const mirror = new MemoryStore();
+  const m = await funded(mirror);
+  const mirrorAccounts = new AccountRepository({ store: mirror });
+  const mirrorEntries = new LedgerRepository({ store: mirror });
+  const twoWrites = (key: string) =>
+    mirror.transaction(async (tx) => {
+      const now = new Date();
+      const updated = await mirrorAccounts.debit(m.id, 1, now, tx);
+      if (!updated) throw new Error('the mirror account ran out of credits');
+      await mirrorEntries.append(
+        {
+          _id: mirror.newId(),
+          accountId: m.id,
+          amount: -1,
+          balanceAfter: updated.balance,
+          reservedAfter: updated.reserved,
+          kind: 'spend',
+          source: { type: 'system' },
+          actor,
+          reason: 'bench',
+          idempotencyKey: key,
+          fingerprint: '["spend",1,"bench",{"type":"system"}]',
+          createdAt: now,
+        },
+        tx,
+      );
+    });
 
-  // One round of each leg: the bare conditional updates, then as many spends.
-  const round = async (tag: string, count: number): Promise<{ bare: number; spend: number }> => {
-    const bare = await timed(count, (i) =>
-      store
-        .collection('accounts')
-        .updateOne({ _id: a.id, balance: { $gte: 1 } }, { $inc: { balance: -1 }, $set: { updatedAt: new Date(i) } }),
-    );
-    // Give back what the bare updates took outside the ledger, so the ledger still verifies.
-    await store.collection('accounts').updateOne({ _id: a.id }, { $inc: { balance: count } });
+  // One round of each leg: the bare conditional updates, as many spends, then the mirror's two.
+  const round = async (tag: string, count: number) => {
+    const bare = await a.bare(count);
+    await a.giveBack(count);
     const spend = await timed(count, (i) =>
-      ledger.spend({ accountId: a.id, amount: 1, reason: 'bench', idempotencyKey: `${tag}-${i}`, actor }),
+      ledger.spend({ accountId: id, amount: 1, reason: 'bench', idempotencyKey: `${tag}-${i}`, actor }),
     );
-    return { bare, spend };
+    const mirrorBare = await m.bare(count);
+    await m.giveBack(count);
+    const writes = await timed(count, (i) => twoWrites(`${tag}-${i}`));
+    return { bare, spend, mirrorBare, writes };
   };
 
   // An unmeasured round first: the first calls of each leg run before V8 optimised them, and the
@@ -61,15 +115,12 @@ async function main(): Promise<void> {
   const perRound = Math.ceil(N / ROUNDS);
   await round('warmup', perRound);
   // Then the two alternate in rounds, so a change of load on the machine during the run weighs on both.
-  let bareSeconds = 0;
-  let spendSeconds = 0;
-  const roundRatios: number[] = [];
-  for (let done = 0; done < N; done += perRound) {
-    const r = await round(`s${done}`, Math.min(perRound, N - done));
-    bareSeconds += r.bare;
-    spendSeconds += r.spend;
-    roundRatios.push(r.bare / r.spend);
-  }
+  const rounds: Array<Awaited<ReturnType<typeof round>>> = [];
+  for (let done = 0; done < N; done += perRound) rounds.push(await round(`s${done}`, Math.min(perRound, N - done)));
+  const of = (leg: keyof (typeof rounds)[number]) => rounds.map((r) => r[leg]);
+  const bareSeconds = total(of('bare'), (t) => t.seconds);
+  const spendSeconds = total(of('spend'), (t) => t.seconds);
+  const roundRatios = rounds.map((r) => r.bare.seconds / r.spend.seconds);
   const bare = N / bareSeconds;
   const spends = N / spendSeconds;
   const line = (label: string, seconds: number) =>
@@ -82,8 +133,21 @@ async function main(): Promise<void> {
   console.log(
     `ratio spend / bare update: ${(spends / bare).toFixed(3)} (each spend = 1 transaction, 0 reads, 2 writes)`,
   );
+  // CPU µs per operation over the whole run.
+  const cpuUs = (leg: Parameters<typeof of>[0]) => (total(of(leg), (t) => t.cpu) * 1e6) / N;
+  const us = (leg: Parameters<typeof of>[0]) => `${cpuUs(leg).toFixed(1)} µs`;
   console.log(
-    `ledger verified after run: ${report.ok ? 'OK' : 'DRIFT'} (balance ${(await accounts.getById(a.id)).balance})`,
+    [
+      `ratio by CPU time: ${(cpuUs('bare') / cpuUs('spend')).toFixed(3)} (CPU per operation: bare update ${us('bare')}, spend ${us('spend')})`,
+      `a spend's two writes alone (debit + entry in one transaction, no parse, fingerprint or result): ${us('writes')}`,
+      `  against the mirror's bare update (${us('mirrorBare')}): ${(cpuUs('mirrorBare') / cpuUs('writes')).toFixed(3)}, the highest ratio a spend could reach`,
+      `  the domain's own work: ${(cpuUs('spend') - cpuUs('writes')).toFixed(1)} µs per spend (the spend less its two writes)`,
+    ].join('\n'),
+  );
+  const mirrorReport = await new LedgerService({ store: mirror, clock: systemClock }).verifyLedger();
+  if (!mirrorReport.ok) throw new Error('the mirror store does not verify');
+  console.log(
+    `ledger verified after run: ${report.ok ? 'OK' : 'DRIFT'} (balance ${(await accounts.getById(id)).balance})`,
   );
   const rss = process.resourceUsage().maxRSS / 1024;
   console.log(`peak RSS ${rss.toFixed(0)} MB`);
