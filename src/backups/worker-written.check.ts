@@ -6,17 +6,25 @@ import type {
   WrittenTextCheckFactory,
   WrittenTextReport,
 } from '../domain/ports/backup-repository.port.js';
-import { InlineWrittenCheck } from './written-text.js';
+import { checkLines, InlineWrittenCheck, type CheckedLine } from './written-text.js';
 
-export type CheckMessage = { type: 'text'; collection: string; file: string; text: string } | { type: 'finish' };
+export type CheckMessage =
+  | { type: 'text'; collection: string; file: string; text: string }
+  | { type: 'checked-lines'; collection: string; file: string; lines: CheckedLine[] }
+  | { type: 'finish' };
 export type CheckReply =
   { type: 'checked' } | { type: 'report'; report: WrittenTextReport } | { type: 'failed'; message: string };
 
 /**
- * Chunks (about 64 KiB of text each) sent and not yet checked before the writer waits: the text in
- * flight stays near 1 MiB however big the backup, and the thread never runs dry.
+ * Chunks (about 64 KiB of text each) sent and not yet checked before the writer stops sending text:
+ * the text in flight stays near 1 MiB however big the backup, and the thread never runs dry.
  */
 const MAX_IN_FLIGHT = 16;
+/**
+ * Past MAX_IN_FLIGHT the writer decodes chunks itself and sends what the ledger check needs of their
+ * lines, a few bytes a line (see `add`); past this many messages in flight it waits.
+ */
+const MAX_MESSAGES_IN_FLIGHT = 2 * MAX_IN_FLIGHT;
 
 /**
  * Backups of fewer documents are checked on the writer's thread: starting a thread (and, when run
@@ -26,12 +34,12 @@ const MAX_IN_FLIGHT = 16;
 export const WORKER_FROM_DOCUMENTS = 20_000;
 
 /** The thread, from the built `.js` as it is; from source (tests, benches) through tsx's loader. */
-function startWorker(): Worker {
+function startWorker(workerData: unknown): Worker {
   const url = new URL(`./written-check.worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
-  if (!url.pathname.endsWith('.ts')) return new Worker(url);
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData });
   const tsx = createRequire(import.meta.url).resolve('tsx/cjs/api');
   const boot = `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(fileURLToPath(url))});`;
-  return new Worker(boot, { eval: true });
+  return new Worker(boot, { eval: true, workerData });
 }
 
 /**
@@ -42,23 +50,49 @@ function startWorker(): Worker {
 export class WorkerWrittenCheck implements WrittenTextCheck {
   private readonly worker: Worker;
   private inFlight = 0;
+  /** Messages posted, and (shared with the thread, which counts them as it goes) messages taken. */
+  private sent = 0;
+  private readonly taken = new Int32Array(new SharedArrayBuffer(4));
+  /** Files whose text so far ends with a whole line (the next text starts one). */
+  private readonly atLineStart = new Map<string, boolean>();
+  /** Chunks the writer decoded itself because the thread was behind (for tests and benches). */
+  decodedByWriter = 0;
   private resume: (() => void) | null = null;
   private report: { resolve: (r: WrittenTextReport) => void; reject: (e: Error) => void } | null = null;
   private failure: Error | null = null;
   private closed = false;
 
-  constructor() {
-    this.worker = startWorker();
+  /**
+   * `textInFlight`: chunks waiting for the thread past which the writer decodes them itself
+   * (default MAX_IN_FLIGHT; tests set 0 to have the writer decode every text of whole lines).
+   */
+  constructor(private readonly options: { textInFlight?: number } = {}) {
+    this.worker = startWorker({ taken: this.taken });
     this.worker.on('message', (m: CheckReply) => this.onReply(m));
     this.worker.on('error', (e) => this.fail(e));
     this.worker.on('exit', (code) => this.fail(new Error(`the check's thread exited (code ${code})`)));
   }
 
+  /**
+   * Sends the text to the thread. When the thread is behind (MAX_IN_FLIGHT chunks unchecked), the
+   * writer, rather than wait, decodes a text of whole lines itself and sends the lines decoded
+   * (`checkLines`), which the thread takes in their turn: the file's lines are still counted and
+   * checked in order, in one place, and the two threads share the decoding, the work that bounds a
+   * create. It waits once MAX_MESSAGES_IN_FLIGHT messages are unanswered.
+   */
   add(collection: string, file: string, text: string): void | Promise<void> {
     if (this.failure || this.closed) return;
-    this.worker.postMessage({ type: 'text', collection, file, text } satisfies CheckMessage);
+    const wholeLines = (this.atLineStart.get(file) ?? true) && text.endsWith('\n');
+    if (text !== '') this.atLineStart.set(file, text.endsWith('\n'));
+    // The thread's own count, read now: its answers reach this thread only when the writer waits for I/O.
+    if (this.sent - Atomics.load(this.taken, 0) >= (this.options.textInFlight ?? MAX_IN_FLIGHT) && wholeLines) {
+      const lines = checkLines(collection, text);
+      this.worker.postMessage({ type: 'checked-lines', collection, file, lines } satisfies CheckMessage);
+      this.decodedByWriter += 1;
+    } else this.worker.postMessage({ type: 'text', collection, file, text } satisfies CheckMessage);
+    this.sent += 1;
     this.inFlight += 1;
-    if (this.inFlight < MAX_IN_FLIGHT) return;
+    if (this.inFlight < MAX_MESSAGES_IN_FLIGHT) return;
     return new Promise((resolve) => (this.resume = resolve));
   }
 
@@ -81,7 +115,7 @@ export class WorkerWrittenCheck implements WrittenTextCheck {
   private onReply(m: CheckReply): void {
     if (m.type === 'checked') {
       this.inFlight -= 1;
-      if (this.resume && this.inFlight <= MAX_IN_FLIGHT / 2) this.wake();
+      if (this.resume && this.inFlight <= MAX_MESSAGES_IN_FLIGHT / 2) this.wake();
     } else if (m.type === 'report') {
       this.report?.resolve(m.report);
       this.report = null;

@@ -7,6 +7,26 @@ interface Located {
 }
 
 /**
+ * All the check reads of one document, as plain strings and numbers (null where the field is not a
+ * whole number): what a thread that decoded a line hands over instead of the document.
+ */
+export type LedgerView =
+  | { of: 'account'; id: string; balance: number | null }
+  | { of: 'entry'; id: string; accountId: string; amount: number | null }
+  | { of: 'event'; key: string };
+
+const whole = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) ? v : null);
+
+/** What the ledger check reads of a document of `collection`; null when it reads nothing of it. */
+export function ledgerView(collection: string, doc: RawDocument): LedgerView | null {
+  if (collection === 'accounts') return { of: 'account', id: String(doc._id), balance: whole(doc.balance) };
+  if (collection === 'ledgerEntries')
+    return { of: 'entry', id: String(doc._id), accountId: String(doc.accountId), amount: whole(doc.amount) };
+  if (collection === 'processedEvents') return { of: 'event', key: `${String(doc.source)}/${String(doc.eventId)}` };
+  return null;
+}
+
+/**
  * The ledger invariants, checked on the documents of a backup as they stream past: every account's
  * balance equals the sum of its entries, no balance is negative, no entry belongs to a missing
  * account, no Stripe event was processed twice. Memory is per account and per event, never per entry.
@@ -18,34 +38,37 @@ export class BackupLedgerCheck {
   readonly problems: BackupProblem[] = [];
 
   add(collection: string, file: string, line: number, doc: RawDocument): void {
-    if (collection === 'accounts') this.account(file, line, doc);
-    else if (collection === 'ledgerEntries') this.entry(file, line, doc);
-    else if (collection === 'processedEvents') this.event(file, line, doc);
+    const view = ledgerView(collection, doc);
+    if (view) this.addView(file, line, view);
   }
 
-  private account(file: string, line: number, doc: RawDocument): void {
-    const id = String(doc._id);
-    if (typeof doc.balance !== 'number' || !Number.isInteger(doc.balance)) {
+  /** `add`, from what `ledgerView` read of the document. */
+  addView(file: string, line: number, view: LedgerView): void {
+    if (view.of === 'account') this.account(file, line, view.id, view.balance);
+    else if (view.of === 'entry') this.entry(file, line, view.id, view.accountId, view.amount);
+    else this.event(file, line, view.key);
+  }
+
+  private account(file: string, line: number, id: string, balance: number | null): void {
+    if (balance === null) {
       this.problems.push({ file, line, problem: `account ${id}: balance is not a whole number` });
       return;
     }
-    if (doc.balance < 0) this.problems.push({ file, line, problem: `account ${id}: negative balance ${doc.balance}` });
-    this.accounts.set(id, { file, line, balance: doc.balance });
+    if (balance < 0) this.problems.push({ file, line, problem: `account ${id}: negative balance ${balance}` });
+    this.accounts.set(id, { file, line, balance });
   }
 
-  private entry(file: string, line: number, doc: RawDocument): void {
-    const accountId = String(doc.accountId);
-    if (typeof doc.amount !== 'number' || !Number.isInteger(doc.amount)) {
-      this.problems.push({ file, line, problem: `ledger entry ${String(doc._id)}: amount is not a whole number` });
+  private entry(file: string, line: number, id: string, accountId: string, amount: number | null): void {
+    if (amount === null) {
+      this.problems.push({ file, line, problem: `ledger entry ${id}: amount is not a whole number` });
       return;
     }
     const seen = this.sums.get(accountId);
-    if (seen) seen.sum += doc.amount;
-    else this.sums.set(accountId, { file, line, sum: doc.amount });
+    if (seen) seen.sum += amount;
+    else this.sums.set(accountId, { file, line, sum: amount });
   }
 
-  private event(file: string, line: number, doc: RawDocument): void {
-    const key = `${String(doc.source)}/${String(doc.eventId)}`;
+  private event(file: string, line: number, key: string): void {
     const first = this.events.get(key);
     if (first === undefined) this.events.set(key, line);
     else this.problems.push({ file, line, problem: `duplicate processed event ${key} (first at line ${first})` });

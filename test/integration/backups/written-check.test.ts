@@ -77,6 +77,8 @@ async function readBack(root: string, files: ReturnType<typeof damagedFiles>) {
 const checks: Array<[string, () => WrittenTextCheck]> = [
   ['on the writer’s thread', () => new InlineWrittenCheck()],
   ['on a thread of its own', () => new WorkerWrittenCheck()],
+  // As when the thread is behind: the writer decodes every text of whole lines and sends the lines.
+  ['on a thread of its own, fed lines the writer decoded', () => new WorkerWrittenCheck({ textInFlight: 0 })],
 ];
 
 const open: WrittenTextCheck[] = [];
@@ -85,7 +87,7 @@ afterEach(async () => {
   for (const c of open.splice(0)) await c.close();
   for (const d of dirs.splice(0)) await d.remove();
 });
-const start = (make: () => WrittenTextCheck) => {
+const start = <C extends WrittenTextCheck>(make: () => C): C => {
   const c = make();
   open.push(c);
   return c;
@@ -140,6 +142,55 @@ describe.each(checks)('the check of written text %s', (_label, make) => {
 });
 
 describe(WorkerWrittenCheck.name, () => {
+  it('decodes on the writer’s thread only texts of whole lines, and the thread takes them in their place', async () => {
+    const check = start(() => new WorkerWrittenCheck({ textInFlight: 0 }));
+    const doc = (id: string) => encodeDocument(account(id, id === 'a2' ? -1 : 0));
+    await check.add('accounts', 'accounts.json', `${doc('a1')}\n`); // whole lines: decoded here
+    await check.add('accounts', 'accounts.json', `${doc('a2')}\n${doc('a3')}`); // ends mid-line: sent as text
+    await check.add('accounts', 'accounts.json', `\nnot json\n`); // starts mid-line: sent as text
+    await check.add('accounts', 'accounts.json', `${doc('a4')}\n[1]\n`); // whole lines again: decoded here
+    const report = await check.finish();
+    expect(check.decodedByWriter).toBe(2);
+    expect(report.files['accounts.json']).toEqual({
+      lines: 6,
+      problems: [
+        {
+          file: 'accounts.json',
+          line: 4,
+          problem: expect.stringMatching(/^not a canonical Extended JSON document \(/),
+        },
+        { file: 'accounts.json', line: 6, problem: 'not a canonical Extended JSON document (not a JSON document)' },
+      ],
+    });
+    expect(report.ledger).toEqual([
+      { file: 'accounts.json', line: 2, problem: 'account a2: negative balance -1' },
+      { file: 'accounts.json', line: 2, problem: 'account a2: balance -1 != sum of its ledger entries 0' },
+    ]);
+  });
+
+  it('when the thread falls behind, the writer decodes chunks itself and the report is the same', async () => {
+    const chunks = 200;
+    const text = (c: number) => {
+      let t = '';
+      for (let i = 0; i < 50; i += 1) t += `${encodeDocument(ledgerEntry('a1', c * 50 + i, 1, c * 50 + i + 1))}\n`;
+      return t;
+    };
+    const check = start(() => new WorkerWrittenCheck());
+    // Written faster than the thread checks: no wait for I/O between chunks, as a writer ahead of it.
+    for (let c = 0; c < chunks; c += 1) await check.add('ledgerEntries', 'ledgerEntries.json', text(c));
+    await check.add('accounts', 'accounts.json', `${encodeDocument(account('a1', chunks * 50 - 1))}\n`);
+    const report = await check.finish();
+    expect(check.decodedByWriter).toBeGreaterThan(0);
+    expect(report.files['ledgerEntries.json']).toEqual({ lines: chunks * 50, problems: [] });
+    expect(report.ledger).toEqual([
+      {
+        file: 'accounts.json',
+        line: 1,
+        problem: `account a1: balance ${chunks * 50 - 1} != sum of its ledger entries ${chunks * 50}`,
+      },
+    ]);
+  });
+
   it('checks a text much longer than it lets be in flight, every line once, in order', async () => {
     const check = start(() => new WorkerWrittenCheck());
     let waits = 0;
