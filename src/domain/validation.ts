@@ -57,7 +57,7 @@ const textIssue = (s: string, r: TextRules): Issue | undefined => {
   return undefined;
 };
 /** A string field under `rules`; `error` words what has no message of its own (a wrong type first). */
-const text = (error: string | undefined, rules: TextRules) =>
+export const textField = (error: string | undefined, rules: TextRules) =>
   z.string(error === undefined ? undefined : { error }).check((payload) => {
     if (rules.trim === true) payload.value = payload.value.trim();
     const issue = textIssue(payload.value, rules);
@@ -85,7 +85,7 @@ export const signedCreditAmount = z.number({ error: 'must be a number' }).check(
   }),
 );
 
-export const reasonText = text('is required', {
+export const reasonText = textField('is required', {
   trim: true,
   min: 1,
   max: 500,
@@ -95,7 +95,7 @@ export const reasonText = text('is required', {
 
 /** Idempotency keys of at most `max` characters; '#' is reserved for keys the ledger derives itself. */
 const keyOf = (max: number) =>
-  text('is required', {
+  textField('is required', {
     min: 1,
     max,
     tooShort: 'must not be empty',
@@ -111,7 +111,7 @@ export const idempotencyKey = keyOf(200);
  */
 export const storedIdempotencyKey = keyOf(220);
 
-export const entityId = text('is required', {
+export const entityId = textField('is required', {
   trim: true,
   min: 1,
   max: 100,
@@ -129,6 +129,6 @@ export const emailAddress = z
 /** Who did something: the one schema of `Actor` (ports/documents.ts) that every input is checked against. */
 export const actorSchema = z.object({
   type: z.enum(ACTOR_TYPES),
-  id: text(undefined, { min: 1, max: 200 }),
-  name: text(undefined, { min: 0, max: 200 }).optional(),
+  id: textField(undefined, { min: 1, max: 200 }),
+  name: textField(undefined, { min: 0, max: 200 }).optional(),
 });

@@ -6,7 +6,7 @@ import { mapPage, type Page, type PageArgs } from '../pagination.js';
 import type { AccountDoc, PurchaseDoc } from '../ports/documents.js';
 import type { Clock } from '../ports/runtime.port.js';
 import type { Store } from '../ports/store.port.js';
-import { entityId, idempotencyKey, parseInput } from '../validation.js';
+import { entityId, idempotencyKey, parseInput, textField } from '../validation.js';
 import { paymentsUnconfigured, type PaymentProvider } from './payment-provider.port.js';
 import { PurchaseRepository } from './purchase.repository.js';
 import { toPurchase, type CheckoutSession, type Purchase } from './purchase.types.js';
@@ -33,11 +33,13 @@ export interface PaymentsServiceOptions {
 
 const checkoutInput = z.object({
   accountId: entityId,
-  packageId: z
-    .string({ error: 'is required' })
-    .trim()
-    .min(1, 'must not be empty')
-    .max(40, 'must be at most 40 characters'),
+  packageId: textField('is required', {
+    trim: true,
+    min: 1,
+    max: 40,
+    tooShort: 'must not be empty',
+    tooLong: 'must be at most 40 characters',
+  }),
   idempotencyKey,
 });
 export type CheckoutInput = z.input<typeof checkoutInput>;

@@ -176,7 +176,9 @@ describe(WorkerWrittenCheck.name, () => {
       return t;
     };
     const check = start(() => new WorkerWrittenCheck());
-    // Written faster than the thread checks: no wait for I/O between chunks, as a writer ahead of it.
+    // Written faster than the thread checks, with no wait for I/O between chunks: the thread (started
+    // from source through tsx's loader, tens of milliseconds) is still starting when the first 16
+    // chunks (about 2 ms of encoding) are waiting, so the writer must decode some itself.
     for (let c = 0; c < chunks; c += 1) await check.add('ledgerEntries', 'ledgerEntries.json', text(c));
     await check.add('accounts', 'accounts.json', `${encodeDocument(account('a1', chunks * 50 - 1))}\n`);
     const report = await check.finish();
