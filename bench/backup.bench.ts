@@ -366,7 +366,7 @@ function report(results: ChildResult[]): void {
     ['peak RSS growth during restore (MB)', (r) => fmt(r.restore.peakRssGrowthMb)],
     ['  of which the restored data itself (MB)', (r) => fmt(r.restore.restoredDataMb)],
     ['peak live memory held by create (MB)', (r) => fmt(r.backup.retainedMb, 1)],
-    ['  of which the memory engine\'s snapshot, one reference a document (MB)', (r) => fmt(r.snapshotMb, 1)],
+    ["  of which the memory engine's snapshot, one reference a document (MB)", (r) => fmt(r.snapshotMb, 1)],
     ['peak live memory held by verify (MB)', (r) => fmt(r.verify.retainedMb, 1)],
     ['peak live memory held by restore, data excluded (MB)', (r) => fmt(r.restore.retainedMb, 1)],
   ];
