@@ -31,7 +31,7 @@ import { systemClock } from '../src/domain/ports/runtime.port.js';
 import { MemoryStore } from '../src/store/memory/memory.store.js';
 import { seedLedger } from '../test/helpers/backup-fixtures.js';
 import { nowUs, readProfile, topFrames, type ProfileWindow } from './lib/profile.js';
-import { emit, type Row } from './lib/rows.js';
+import { emit, middle, type Row } from './lib/rows.js';
 
 const ACCOUNTS = 10_000;
 const MB = 1024 * 1024;
@@ -316,8 +316,6 @@ async function child(entries: number, roundCount: number): Promise<ChildResult> 
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits });
 
-/** The middle item of a sorted list (the lower one of two middles). */
-const middle = <T>(sorted: readonly T[]): T => sorted[Math.floor((sorted.length - 1) / 2)]!;
 /** The median round's ratio of a phase (each round divides by its own baseline; sorted). */
 const ratioOf = (r: ChildResult, phase: keyof Rounds): number => middle(r.rounds[phase]);
 

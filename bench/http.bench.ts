@@ -20,7 +20,7 @@ import { signDevToken } from '../src/graphql/auth/jwt.signer.js';
 import { bombQuery, spendLeg, webhookLeg, type Leg } from './lib/http-legs.js';
 import { startBareApollo, startService, type ServerProcess } from './lib/processes.js';
 import { nowUs, readProfile, topFrames, type ProfileWindow } from './lib/profile.js';
-import { emit, type Row } from './lib/rows.js';
+import { emit, middle, type Row } from './lib/rows.js';
 import { quantileBoundMs, readHistogram } from './lib/server-latency.js';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
@@ -192,9 +192,7 @@ async function main(): Promise<void> {
       const sorted = [...runs].sort((a, b) => (a.ratio ?? 0) - (b.ratio ?? 0));
       if (runs.length > 1)
         console.log(`${name}: ratio of each round ${sorted.map((r) => r.ratio?.toFixed(2)).join(' ')}`);
-      // The median round (the lower middle one for an even count): a whole round, so its rate,
-      // latencies and ratio belong together.
-      rows.push(sorted[Math.floor((sorted.length - 1) / 2)]!);
+      rows.push(middle(sorted));
     }
   } finally {
     await service.stop();

@@ -18,7 +18,7 @@ import { LedgerRepository } from '../src/domain/ledger/ledger.repository.js';
 import { LedgerService } from '../src/domain/ledger/ledger.service.js';
 import { systemClock } from '../src/domain/ports/runtime.port.js';
 import { MemoryStore } from '../src/store/memory/memory.store.js';
-import { emit } from './lib/rows.js';
+import { emit, middle } from './lib/rows.js';
 
 const N = Number(process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 20_000);
 const CONCURRENCY = 16;
@@ -128,7 +128,7 @@ async function main(): Promise<void> {
   // seven times its usual time, and the ratio of the totals read 1.09 where every other round
   // read 0.49–0.60), not the median.
   const byRatio = [...rounds].sort((x, y) => ratioOf(x) - ratioOf(y));
-  const median = byRatio[Math.floor((byRatio.length - 1) / 2)]!;
+  const median = middle(byRatio);
   const bare = median.count / median.bare.seconds;
   const spends = median.count / median.spend.seconds;
   const line = (label: string, seconds: number) =>
@@ -144,10 +144,7 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
   // CPU µs per operation of each leg: the median over the rounds, for the same reason.
-  const cpuUs = (leg: Leg) => {
-    const perOp = rounds.map((r) => (r[leg].cpu * 1e6) / r.count).sort((x, y) => x - y);
-    return perOp[Math.floor((perOp.length - 1) / 2)]!;
-  };
+  const cpuUs = (leg: Leg) => middle(rounds.map((r) => (r[leg].cpu * 1e6) / r.count).sort((x, y) => x - y));
   const us = (leg: Leg) => `${cpuUs(leg).toFixed(1)} µs`;
   console.log(
     [

@@ -18,6 +18,15 @@ export interface Row {
   ratio: number | null;
 }
 
+/**
+ * The middle item of a list sorted by the caller: the lower of the two middle ones for an even count.
+ * Every bench reports its median round this way, a whole round, so its numbers belong together.
+ */
+export const middle = <T>(sorted: readonly T[]): T => {
+  if (sorted.length === 0) throw new Error('no rounds to take the middle of');
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+};
+
 export function emit(rows: Row[]): void {
   const file = process.env.BENCH_ROWS_FILE;
   if (file) appendFileSync(file, rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
