@@ -1,6 +1,8 @@
 /**
  * Spends per second through LedgerService on the memory engine, and in the same run the rate of the
- * bare store conditional update it wraps (one `updateOne` with a balance condition), plus their ratio.
+ * bare store conditional update it wraps (one `updateOne` with a balance condition), plus their ratio;
+ * and the same against `AccountRepository.debit`, the exact update a spend makes (its filter also
+ * refuses a frozen account, which the bare update leaves out).
  * The two run in alternating rounds (ROUNDS of N / ROUNDS operations each), timed by the wall clock
  * (the rows are the round with the median ratio, the lower of the two middle ones) and by the
  * process's CPU time (printed, medians over the rounds; other work on the machine moves it less).
@@ -48,7 +50,11 @@ async function timed(count: number, run: (i: number) => Promise<unknown>): Promi
 
 const total = (xs: Timing[], pick: (t: Timing) => number): number => xs.reduce((sum, t) => sum + pick(t), 0);
 
-/** A store with one funded account, and its bare conditional update (what the ratio divides by). */
+/**
+ * A store with one funded account, its bare conditional update (what the ratio divides by, as when
+ * the issue measured 0.41), and the exact update a spend wraps: `AccountRepository.debit`, whose
+ * filter also refuses a frozen account.
+ */
 async function funded(store: MemoryStore) {
   const accounts = new AccountService({ store, clock: systemClock });
   const ledger = new LedgerService({ store, clock: systemClock });
@@ -61,9 +67,11 @@ async function funded(store: MemoryStore) {
         .collection('accounts')
         .updateOne({ _id: id, balance: { $gte: 1 } }, { $inc: { balance: -1 }, $set: { updatedAt: new Date(i) } }),
     );
+  const repository = new AccountRepository({ store });
+  const debit = (count: number) => timed(count, (i) => repository.debit(id, 1, new Date(i)));
   // Gives back what the bare updates took outside the ledger, so the ledger still verifies.
   const giveBack = (count: number) => store.collection('accounts').updateOne({ _id: id }, { $inc: { balance: count } });
-  return { id, accounts, ledger, bare, giveBack };
+  return { id, accounts, ledger, bare, debit, giveBack };
 }
 
 async function main(): Promise<void> {
@@ -98,9 +106,12 @@ async function main(): Promise<void> {
       );
     });
 
-  // One round of each leg: the bare conditional updates, as many spends, then the mirror's two.
+  // One round of each leg: the bare conditional updates, the repository's debits, as many spends,
+  // then the mirror's bare updates and two writes.
   const round = async (tag: string, count: number) => {
     const bare = await a.bare(count);
+    await a.giveBack(count);
+    const debit = await a.debit(count);
     await a.giveBack(count);
     const spend = await timed(count, (i) =>
       ledger.spend({ accountId: id, amount: 1, reason: 'bench', idempotencyKey: `${tag}-${i}`, actor }),
@@ -108,7 +119,7 @@ async function main(): Promise<void> {
     const mirrorBare = await m.bare(count);
     await m.giveBack(count);
     const writes = await timed(count, (i) => twoWrites(`${tag}-${i}`));
-    return { count, bare, spend, mirrorBare, writes };
+    return { count, bare, debit, spend, mirrorBare, writes };
   };
 
   // An unmeasured round first: the first calls of each leg run before V8 optimised them, and the
@@ -136,11 +147,19 @@ async function main(): Promise<void> {
   line('bare store conditional update', bareSeconds);
   line('LedgerService.spend (tx + entry + idempotency)', spendSeconds);
   console.log(`ratio of each round, lowest to highest: ${byRatio.map((r) => ratioOf(r).toFixed(2)).join(' ')}`);
+  // The same against the update the spend wraps, its own median round.
+  const debitRatioOf = (r: (typeof rounds)[number]) => r.debit.seconds / r.spend.seconds;
+  const byDebitRatio = [...rounds].sort((x, y) => debitRatioOf(x) - debitRatioOf(y));
+  const debitMedian = middle(byDebitRatio);
+  const debits = debitMedian.count / debitMedian.debit.seconds;
+  const debitSpends = debitMedian.count / debitMedian.spend.seconds;
   const report = await ledger.verifyLedger();
   console.log(
     [
       `ratio spend / bare update, median round: ${(spends / bare).toFixed(3)} (each spend = 1 transaction, 0 reads, 2 writes)`,
       `  of the whole run's totals: ${(bareSeconds / spendSeconds).toFixed(3)}`,
+      `ratio spend / AccountRepository.debit (the update a spend wraps: its filter also refuses a frozen account), median round: ${(debitSpends / debits).toFixed(3)}`,
+      `  each round: ${byDebitRatio.map((r) => debitRatioOf(r).toFixed(2)).join(' ')}`,
     ].join('\n'),
   );
   // CPU µs per operation of each leg: the median over the rounds, for the same reason.
@@ -149,6 +168,7 @@ async function main(): Promise<void> {
   console.log(
     [
       `ratio by CPU time (medians over the rounds): ${(cpuUs('bare') / cpuUs('spend')).toFixed(3)} (CPU per operation: bare update ${us('bare')}, spend ${us('spend')})`,
+      `  against AccountRepository.debit (${us('debit')}): ${(cpuUs('debit') / cpuUs('spend')).toFixed(3)}`,
       `a spend's two writes alone (debit + entry in one transaction, no parse, fingerprint or result): ${us('writes')}`,
       `  against the mirror's bare update (${us('mirrorBare')}): ${(cpuUs('mirrorBare') / cpuUs('writes')).toFixed(3)}, the highest ratio a spend could reach`,
       `  the domain's own work: ${(cpuUs('spend') - cpuUs('writes')).toFixed(1)} µs per spend (the spend less its two writes)`,
@@ -180,6 +200,24 @@ async function main(): Promise<void> {
       peakRssMb: rss,
       baseline: 'bare store conditional update',
       ratio: spends / bare,
+    },
+    {
+      operation: 'AccountRepository.debit, the update a spend wraps (memory engine)',
+      rate: debits,
+      p50Ms: null,
+      p99Ms: null,
+      peakRssMb: rss,
+      baseline: null,
+      ratio: null,
+    },
+    {
+      operation: 'LedgerService.spend (memory engine), against the update it wraps',
+      rate: debitSpends,
+      p50Ms: null,
+      p99Ms: null,
+      peakRssMb: rss,
+      baseline: 'AccountRepository.debit',
+      ratio: debitSpends / debits,
     },
   ]);
 }
