@@ -114,7 +114,9 @@ async function main(): Promise<void> {
   const bare = await startBareApollo();
   const service = await startService(
     {
-      NODE_ENV: process.env.MONGODB_URI ? 'production' : 'development',
+      // Production requires MongoDB; on the memory engine, `test` is the closest to it (no stack
+      // traces in error answers, no development CORS origins; introspection stays on).
+      NODE_ENV: process.env.MONGODB_URI ? 'production' : 'test',
       HOST: '127.0.0.1',
       PORT: '0',
       PROCESS_ROLES: 'api',

@@ -74,7 +74,7 @@ function wrap(url: string, child: ChildProcess): ServerProcess {
 
 /**
  * `npm start` without the build step: `node dist/main.js` with the environment given. Without
- * MONGODB_URI it runs on the in-memory engine (NODE_ENV=development; production requires MongoDB).
+ * MONGODB_URI it runs on the in-memory engine (the caller passes NODE_ENV; production requires MongoDB).
  */
 export function startService(env: Record<string, string>, nodeFlags: string[] = []): Promise<ServerProcess> {
   const build = spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
